@@ -1,0 +1,120 @@
+"""The stage registry: the one list of the course's stages.
+
+Release, grading, CI and the README all read this module. A stage is one notebook
+(``course/source/<NN>_<slug>/<NN>_<slug>.ipynb``), one set of student regions in the
+framework (``### BEGIN SOLUTION NN``) and a set of graded pytest groups:
+
+* public groups live in ``autograder/suites/public/stageNN/test_<group>.py`` and reach
+  students with the handout;
+* the hidden group (``"hidden"``) is every file in
+  ``autograder/suites/hidden/stageNN/``; it exists only on the instructor's side.
+
+Each group is graded by one nbgrader test cell worth ``points``; the notebook's test
+cells must match this registry exactly (``tests/test_stages.py`` checks it).
+
+To add a stage: append a :class:`Stage` here, write its notebook and suites, and run
+``make release``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The name of the group made of all of a stage's hidden test files.
+HIDDEN = "hidden"
+
+#: The root of the ``autograder`` package (where suites and mutants live).
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the course.
+
+    Attributes:
+        id: two-digit stage number, ``"01"`` … ``"11"``.
+        slug: short name used in folder and notebook names.
+        title: human title of the notebook.
+        section: the article section the stage follows.
+        public: public group name → points of its notebook test cell.
+        hidden_points: points of the notebook's hidden test cell (0: no hidden cell).
+        manual_points: points of manually graded answers (reflection questions).
+    """
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    public: dict[str, int] = field(default_factory=dict)
+    hidden_points: int = 0
+    manual_points: int = 0
+
+    @property
+    def name(self) -> str:
+        """The assignment name, e.g. ``"01_tensors"``."""
+        return f"{self.id}_{self.slug}"
+
+    @property
+    def notebook(self) -> str:
+        """The notebook path relative to an assignment folder's parent."""
+        return f"{self.name}/{self.name}.ipynb"
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """All graded groups, the hidden one last."""
+        return (*self.public, HIDDEN) if self.hidden_points else tuple(self.public)
+
+    @property
+    def auto_points(self) -> int:
+        """Points nbgrader can give without a person: public plus hidden cells."""
+        return sum(self.public.values()) + self.hidden_points
+
+    def public_dir(self) -> Path:
+        return PACKAGE_DIR / "suites" / "public" / f"stage{self.id}"
+
+    def hidden_dir(self) -> Path:
+        return PACKAGE_DIR / "suites" / "hidden" / f"stage{self.id}"
+
+    def test_files(self, group: str) -> list[Path]:
+        """The pytest files of one group (the hidden group may be absent: empty list)."""
+        if group == HIDDEN:
+            folder = self.hidden_dir()
+            return sorted(folder.glob("test_*.py")) if folder.is_dir() else []
+        if group not in self.public:
+            known = ", ".join(self.groups)
+            raise KeyError(f"stage {self.id} has no test group {group!r}; known: {known}")
+        return [self.public_dir() / f"test_{group}.py"]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        id="01",
+        slug="tensors",
+        title="Tensors: a NumPy replacement",
+        section="1. NumPy replacement",
+        public={
+            "creation": 2,
+            "dtypes": 2,
+            "interop": 2,
+            "elementwise": 2,
+            "matmul": 2,
+            "reductions": 2,
+            "views": 2,
+            "indexing": 2,
+            "repr": 2,
+        },
+        hidden_points=12,
+        manual_points=2,
+    ),
+)
+
+
+def get_stage(stage_id: str) -> Stage:
+    """Look a stage up by its id (``"01"`` or ``1``) or its name (``"01_tensors"``)."""
+    key = str(stage_id)
+    for stage in STAGES:
+        if key in (stage.id, stage.name, stage.id.lstrip("0")):
+            return stage
+    known = ", ".join(s.name for s in STAGES)
+    raise KeyError(f"unknown stage {stage_id!r}; known stages: {known}")
