@@ -2,7 +2,7 @@
 
 Release, grading, CI and the README all read this module. A stage is one notebook
 (``course/source/<NN>_<slug>/<NN>_<slug>.ipynb``), one set of student regions in the
-framework (``### BEGIN SOLUTION NN``) and a set of graded pytest groups:
+framework (the solution regions numbered NN) and a set of graded pytest groups:
 
 * public groups live in ``autograder/suites/public/stageNN/test_<group>.py`` and reach
   students with the handout;
@@ -105,6 +105,37 @@ STAGES: tuple[Stage, ...] = (
             "repr": 2,
         },
         hidden_points=12,
+        manual_points=2,
+    ),
+    Stage(
+        id="02",
+        slug="autograd",
+        title="Autograd: from tensors to Variables",
+        section="2. Tensors and Variables",
+        public={
+            "elementwise_grad": 2,
+            "reduction_grad": 2,
+            "shape_grad": 2,
+            "matmul_grad": 2,
+            "engine": 3,
+            "api": 2,
+            "training": 2,
+        },
+        hidden_points=12,
+        manual_points=2,
+    ),
+    Stage(
+        id="03",
+        slug="dynamic_graphs",
+        title="Static vs dynamic graphs",
+        section="3. Static vs dynamic graphs",
+        public={
+            "control_flow": 2,
+            "inplace": 3,
+            "static": 3,
+            "jit": 3,
+        },
+        hidden_points=10,
         manual_points=2,
     ),
 )

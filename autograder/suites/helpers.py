@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ember
 import numpy as np
+
+import ember
 
 #: NumPy dtype that stores each ember dtype (by the name after ``ember.``).
 NUMPY_DTYPES = {
@@ -153,3 +154,137 @@ def assert_no_shared_memory(a: Any, b: Any, what: str = "result") -> None:
 def np_float32(x: Any) -> np.ndarray:
     """``np.asarray(x, dtype=float32)``: the usual expected-value constructor."""
     return np.asarray(x, dtype=np.float32)
+
+
+# --------------------------------------------------------------------------------------
+# Gradient checking (stage 02 onwards)
+# --------------------------------------------------------------------------------------
+
+def _as_float64_inputs(inputs: Any, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shapes (tuples) become random normal float64 arrays; arrays are copied as float64."""
+    arrays = []
+    for item in inputs:
+        if isinstance(item, tuple):
+            arrays.append(rng.standard_normal(item))
+        else:
+            arrays.append(np.array(item, dtype=np.float64))
+    return arrays
+
+
+def _outputs(out: Any) -> list[Any]:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def numerical_grad(f: Any, inputs: list[np.ndarray], eps: float = 1e-6) -> list[np.ndarray]:
+    """Central differences of a scalar function of float64 arrays.
+
+    Args:
+        f: maps a list of float64 ndarrays (same shapes as ``inputs``) to a Python float.
+        inputs: the point at which to differentiate (not modified).
+        eps: the step; ``(f(x + eps) - f(x - eps)) / (2 eps)`` per element.
+
+    Returns:
+        One float64 array per input, with the input's shape.
+    """
+    point = [np.array(x, dtype=np.float64) for x in inputs]
+    grads = []
+    for x in point:
+        g = np.zeros_like(x)
+        flat, gflat = x.reshape(-1), g.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + eps
+            up = float(f(point))
+            flat[i] = old - eps
+            down = float(f(point))
+            flat[i] = old
+            gflat[i] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def check_grad(
+    fn: Any,
+    *inputs: Any,
+    seed: int = 0,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    what: str = "",
+    upstream: Any = None,
+) -> list[np.ndarray]:
+    """Check every input's ``.grad`` after ``backward`` against float64 central differences.
+
+    The inputs become float64 leaf tensors with ``requires_grad=True``; ``fn`` maps them to
+    a tensor (or a tuple of tensors). A *random* upstream gradient ``g`` (never all ones,
+    which would hide a missing multiplication by the incoming gradient) is sent back with
+    ``out.backward(g)``; each ``x.grad`` must equal the numerical derivative of
+    ``sum(fn(x) * g)``, computed with ember's own forward pass under ``no_grad``.
+
+    Args:
+        fn: the function of tensors under test.
+        *inputs: a shape tuple (random normal values) or an array (exact values) per input.
+        seed: seeds the random inputs and the upstream gradient.
+        eps, rtol, atol: step and tolerances of the comparison.
+        what: how to call ``fn`` in failure messages.
+        upstream: an explicit upstream gradient (an array, or one per output).
+
+    Returns:
+        The gradients computed by ember, as float64 arrays (for further checks).
+    """
+    rng = np.random.default_rng(seed)
+    arrays = _as_float64_inputs(inputs, rng)
+    leaves = [ember.tensor(a, dtype=ember.float64, requires_grad=True) for a in arrays]
+    outs = _outputs(fn(*leaves))
+    label = what or getattr(fn, "__name__", "fn")
+    for o in outs:
+        assert isinstance(o, ember.Tensor), f"{label}: expected tensor outputs, got {o!r}"
+        assert o.requires_grad, (
+            f"{label}: the output does not require grad although its inputs do; "
+            "Function.apply must record the graph (grad_fn) when an input requires grad"
+        )
+    if upstream is None:
+        ups = [rng.standard_normal(tuple(o.shape)) for o in outs]
+    else:
+        ups = [np.asarray(u, dtype=np.float64) for u in _outputs(upstream)]
+    if len(outs) == 1:
+        outs[0].backward(ember.tensor(ups[0], dtype=ember.float64))
+    else:
+        ember.autograd.backward(outs, [ember.tensor(u, dtype=ember.float64) for u in ups])
+
+    def scalar(point: list[np.ndarray]) -> float:
+        with ember.no_grad():
+            res = _outputs(fn(*[ember.tensor(p, dtype=ember.float64) for p in point]))
+        pairs = zip(res, ups, strict=True)
+        return sum(float((r.numpy().astype(np.float64) * u).sum()) for r, u in pairs)
+
+    expected = numerical_grad(scalar, arrays, eps)
+    got = []
+    for k, (leaf, want) in enumerate(zip(leaves, expected, strict=True)):
+        name = f"{label}: gradient of input {k} (shape {tuple(arrays[k].shape)})"
+        assert leaf.grad is not None, (
+            f"{name} is None after backward; the engine never reached this leaf"
+        )
+        assert tuple(leaf.grad.shape) == want.shape, (
+            f"{name} has shape {tuple(leaf.grad.shape)}; a gradient always has its input's "
+            "shape (reduce broadcast dimensions by summing)"
+        )
+        assert leaf.grad.dtype == ember.float64, (
+            f"{name} has dtype {leaf.grad.dtype!r}; expected the input's dtype ember.float64"
+        )
+        arr = leaf.grad.numpy().astype(np.float64)
+        np.testing.assert_allclose(
+            arr, want, rtol=rtol, atol=atol,
+            err_msg=f"{name} differs from the central-difference estimate",
+        )
+        got.append(arr)
+    return got
+
+
+def grad_of(t: Any, what: str = "x") -> np.ndarray:
+    """``t.grad`` as an ndarray, failing clearly when it is missing."""
+    assert t.grad is not None, f"{what}.grad is None: backward did not reach {what}"
+    assert isinstance(t.grad, ember.Tensor), (
+        f"{what}.grad must be an ember.Tensor, got {type(t.grad).__name__}"
+    )
+    return to_numpy(t.grad, f"{what}.grad")

@@ -30,12 +30,22 @@ from ember.ops._dispatch import (
 
 
 class Add(Function):
-    """``a + b``; d/da = 1, d/db = 1."""
+    """``a + b``; d/da = 1, d/db = 1.
+
+    Every backward here returns gradients in the shape of the *output*: when an input was
+    broadcast, the engine sums its gradient back to the input's shape (in one place).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ### BEGIN SOLUTION 01
         return a + b
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        ### BEGIN SOLUTION 02
+        return grad, grad
         ### END SOLUTION
 
 
@@ -48,14 +58,33 @@ class Sub(Function):
         return a - b
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        ### BEGIN SOLUTION 02
+        return grad, -grad
+        ### END SOLUTION
+
 
 class Mul(Function):
-    """``a * b``; d/da = b, d/db = a."""
+    """``a * b``; d/da = b, d/db = a.
+
+    ``ctx.needs_input_grad`` (one bool per argument of ``apply``) lets a backward skip the
+    gradients nobody needs: an input that does not require grad, or a Python number.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return a * b
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        ### BEGIN SOLUTION 02
+        return (grad * b if needs_a else None), (grad * a if needs_b else None)
         ### END SOLUTION
 
 
@@ -67,6 +96,8 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, rounding_mode: str | None = None) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
+        ctx.rounding_mode = rounding_mode  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         if rounding_mode is None:
             return a / b
@@ -81,54 +112,158 @@ class Div(Function):
         return quotient + ((quotient < 0) & (quotient * b != a))
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        ### BEGIN SOLUTION 02
+        if ctx.rounding_mode is not None:  # a step function: flat almost everywhere
+            zeros = get_array_module(grad).zeros_like(grad)
+            return (zeros if needs_a else None), (zeros if needs_b else None), None
+        with quiet(grad):  # b = 0 gives inf/nan silently, as in PyTorch
+            grad_a = grad / b if needs_a else None
+            grad_b = -grad * a / (b * b) if needs_b else None
+        return grad_a, grad_b, None
+        ### END SOLUTION
+
 
 class Remainder(Function):
-    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``)."""
+    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``).
+
+    ``a % b = a - floor(a / b)·b``, so d/da = 1 and d/db = -floor(a / b).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a, b).remainder(a, b)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        ### BEGIN SOLUTION 02
+        if not needs_b:
+            return grad, None
+        with quiet(grad):
+            grad_b = -grad * get_array_module(grad).floor(a / b)
+        return (grad if needs_a else None), grad_b
+        ### END SOLUTION
+
 
 class Pow(Function):
-    """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a."""
+    """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a.
+
+    Like PyTorch, d/da is 0 where b = 0 (``a ** 0`` is the constant 1, even at a = 0) and
+    d/db is 0 where a = 0 and b ≥ 0 (where ``a^b·ln a`` would be ``0·(-inf)``).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a, b).power(a, b)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        grad_a = grad_b = None
+        ### BEGIN SOLUTION 02
+        with quiet(grad):  # 0 ** -1 = inf and ln 0 = -inf, silently as in PyTorch
+            if needs_a:
+                grad_a = grad * xp.where(b == 0, 0, b * xp.power(a, b - 1))
+            if needs_b:
+                # a may be a Python number (2 ** t): take its log in the gradient's dtype.
+                a = xp.asarray(a, dtype=grad.dtype)
+                grad_b = grad * xp.where((a == 0) & (b >= 0), 0, xp.power(a, b) * xp.log(a))
+        ### END SOLUTION
+        return grad_a, grad_b
+
 
 class Maximum(Function):
-    """Elementwise ``max(a, b)`` (NaN propagates)."""
+    """Elementwise ``max(a, b)`` (NaN propagates).
+
+    d/da = 1 where a > b, 0 where a < b; at a tie both get half the gradient (PyTorch's
+    rule, the average of the two one-sided derivatives).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a, b).maximum(a, b)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        return _select_backward(ctx, grad, a < b, a > b, a == b)
+
 
 class Minimum(Function):
-    """Elementwise ``min(a, b)`` (NaN propagates)."""
+    """Elementwise ``min(a, b)`` (NaN propagates).
+
+    d/da = 1 where a < b, 0 where a > b; at a tie both get half the gradient.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a, b).minimum(a, b)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        return _select_backward(ctx, grad, a > b, a < b, a == b)
+
+
+def _select_backward(ctx: Context, grad: Any, a_loses: Any, b_loses: Any,
+                     tie: Any) -> tuple[Any, Any]:
+    """Gradients of ``maximum``/``minimum``: all to the winner, half each at a tie.
+
+    A NaN neither wins nor loses nor ties, so both inputs get the full gradient there, as
+    in PyTorch.
+    """
+    needs_a, needs_b = ctx.needs_input_grad[:2]
+    xp = get_array_module(grad)
+    ### BEGIN SOLUTION 02
+    shared = xp.where(tie, grad / 2, grad)
+    grad_a = xp.where(a_loses, 0, shared) if needs_a else None
+    grad_b = xp.where(b_loses, 0, shared) if needs_b else None
+    return grad_a, grad_b
+    ### END SOLUTION
+
 
 class Where(Function):
-    """``condition ? a : b`` elementwise, broadcasting all three."""
+    """``condition ? a : b`` elementwise, broadcasting all three.
+
+    d/da = 1 where the condition holds, else 0; d/db the opposite. The condition (bool)
+    has no gradient.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
+        ctx.save_for_backward(condition)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(condition).where(condition, a, b)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        (condition,) = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        ### BEGIN SOLUTION 02
+        grad_a = xp.where(condition, grad, 0) if needs_a else None
+        grad_b = xp.where(condition, 0, grad) if needs_b else None
+        return grad_a, grad_b, None
         ### END SOLUTION
 
 

@@ -34,10 +34,20 @@ from ember.ops.broadcast import broadcast_shapes
 
 
 class MatMul(Function):
-    """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g."""
+    """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g.
+
+    For ``c = a @ b``, ``c[i, j] = Σₖ a[i, k] b[k, j]``: ``a[i, k]`` meets every ``b[k, j]``
+    of row k, so d/da[i, k] = Σⱼ g[i, j] b[k, j] = (g @ bᵀ)[i, k]; likewise for b. The
+    shapes check the formula: g is (n, m), bᵀ is (m, k), and (n, k) is the shape of a.
+
+    1-D operands are made 2-D in the backward exactly as in the forward (a row ``(1, k)``
+    on the left, a column ``(k, 1)`` on the right), and the added dimension is removed
+    from the gradient. Broadcast batch dimensions are summed by the engine.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         # Hint: make 1-D operands 2-D (a[None, :], b[:, None]), multiply, then drop that dim.
         ### BEGIN SOLUTION 01
         if a.ndim == 2 and b.ndim == 2:
@@ -54,6 +64,30 @@ class MatMul(Function):
             out = out[..., 0]  # remove the appended dimension
         return out
         ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        grad_a = grad_b = None
+        ### BEGIN SOLUTION 02
+        if a.ndim == 1 and b.ndim == 1:  # the dot product Σ aᵢ bᵢ; grad is 0-dim
+            return (grad * b if needs_a else None), (grad * a if needs_b else None)
+        rows = a[None, :] if a.ndim == 1 else a
+        cols = b[:, None] if b.ndim == 1 else b
+        if a.ndim == 1:
+            grad = xp.expand_dims(grad, -2)  # the row dimension the forward removed
+        if b.ndim == 1:
+            grad = xp.expand_dims(grad, -1)  # the column dimension the forward removed
+        if needs_a:
+            grad_a = xp.matmul(grad, xp.swapaxes(cols, -1, -2))
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+        if needs_b:
+            grad_b = xp.matmul(xp.swapaxes(rows, -1, -2), grad)
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+        ### END SOLUTION
+        return grad_a, grad_b
 
 
 def _run(input: Tensor, other: Tensor) -> Tensor:

@@ -67,13 +67,53 @@ def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
     ### END SOLUTION
 
 
+def expand_reduced(grad: Any, shape: tuple[int, ...], axes: Any, keepdim: bool) -> Any:
+    """The gradient of a reduction's output broadcast back to the input's ``shape``.
+
+    Without ``keepdim`` the reduced dimensions are gone from ``grad``: put them back as
+    size 1 first, so that each output element's gradient lines up with the input elements
+    it combined. The result is a read-only broadcast view (no copy).
+
+    Example:
+        >>> import numpy as np
+        >>> expand_reduced(np.array([1., 2.]), (2, 3), (0,), False)
+        array([[1., 2.],
+               [1., 2.]])
+    """
+    xp = get_array_module(grad)
+    ### BEGIN SOLUTION 02
+    if not keepdim and axes is not None:
+        grad = xp.expand_dims(grad, axes)
+    return xp.broadcast_to(grad, shape)
+    ### END SOLUTION
+
+
 class Sum(Function):
-    """``Σ a`` over ``axes``; d/da = 1 broadcast back."""
+    """``Σ a`` over ``axes``; d/da = 1 broadcast back.
+
+    Every input element adds once into its output element, so it receives that output's
+    gradient unchanged.
+
+    ``sum`` is so cheap on small tensors that even storing the shapes costs a noticeable
+    share of it, so ``forward`` stores them only when a graph is recorded (``ctx`` is not
+    the shared no-op context of the fast path).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
+            ctx.reduced = (a.shape, a.dtype, axes, keepdim)
         ### BEGIN SOLUTION 01
         return a.sum(axis=axes, keepdims=keepdim, dtype=dt)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        shape, dtype, axes, keepdim = ctx.reduced
+        # sum(dtype=...) may have changed the dtype: the gradient takes the input's again.
+        grad = grad.astype(dtype, copy=False)
+        ### BEGIN SOLUTION 02
+        return expand_reduced(grad, shape, axes, keepdim), None, None, None
         ### END SOLUTION
 
 
@@ -82,6 +122,8 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool) -> Any:
+        if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
+            ctx.reduced = (a.shape, axes, keepdim)
         ### BEGIN SOLUTION 01
         count = a.size if axes is None else _count(a.shape, axes)
         if count == 0:  # an empty mean is nan in PyTorch (without NumPy's warning)
@@ -90,6 +132,15 @@ class Mean(Function):
             total = a.sum(axis=axes, keepdims=keepdim, dtype="float32")
             return (total / count).astype(a.dtype)
         return a.sum(axis=axes, keepdims=keepdim) / count
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None]:
+        shape, axes, keepdim = ctx.reduced
+        count = _count(shape, range(len(shape)) if axes is None else axes)
+        count = count or 1  # an empty input gets an empty gradient (no 0 / 0)
+        ### BEGIN SOLUTION 02
+        return expand_reduced(grad / count, shape, axes, keepdim), None, None
         ### END SOLUTION
 
 
@@ -102,20 +153,64 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 
 class Prod(Function):
-    """``Π a`` over one axis (or all)."""
+    """``Π a`` over one axis (or all); d/daᵢ = Π_{j≠i} aⱼ, the product of the others.
+
+    Dividing the product by ``aᵢ`` would fail at zeros, so the backward multiplies the
+    products of the elements before and after ``i`` (exclusive cumulative products).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, keepdim)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return a.prod(axis=axes, keepdims=keepdim, dtype=dt)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, keepdim = ctx.reduced
+        grad = expand_reduced(grad.astype(a.dtype, copy=False), a.shape, axes, keepdim)
+        ### BEGIN SOLUTION 02
+        if axes is None:  # all elements: the same along one axis of the flattened input
+            others = _product_of_others(a.reshape(-1), 0).reshape(a.shape)
+        else:
+            others = _product_of_others(a, axes[0])
+        return grad * others, None, None, None
+        ### END SOLUTION
+
+
+def _product_of_others(a: Any, axis: int) -> Any:
+    """For each element, the product of all the *other* elements along ``axis``.
+
+    Example:
+        >>> import numpy as np
+        >>> _product_of_others(np.array([2., 0., 5.]), 0)
+        array([ 0., 10.,  0.])
+    """
+    xp = get_array_module(a)
+    ### BEGIN SOLUTION 02
+    a = xp.moveaxis(a, axis, -1)
+    ones = xp.ones_like(a[..., :1])
+    # before[i] = a[0]·...·a[i-1] and after[i] = a[i+1]·...·a[n-1] (1 when empty).
+    before = xp.concatenate([ones, xp.cumprod(a[..., :-1], axis=-1)], axis=-1)
+    after = xp.concatenate([xp.cumprod(a[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+    return xp.moveaxis(before * after, -1, axis)
+    ### END SOLUTION
+
 
 class Var(Function):
-    """``Σ (a - mean)² / (n - correction)`` over ``axes``."""
+    """``Σ (a - mean)² / (n - correction)`` over ``axes``.
+
+    d/daᵢ = 2 (aᵢ - mean) / (n - correction): the mean's own dependence on ``aᵢ`` drops
+    out because the deviations from the mean sum to zero.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, correction, keepdim)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         count = a.size if axes is None else _count(a.shape, axes)
         mean = a.sum(axis=axes, keepdims=True) / count
@@ -124,12 +219,61 @@ class Var(Function):
         return squares / (count - correction if count > correction else 0)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, correction, keepdim = ctx.reduced
+        count = a.size if axes is None else _count(a.shape, axes)
+        grad = expand_reduced(grad, a.shape, axes, keepdim)
+        ### BEGIN SOLUTION 02
+        with quiet(grad):  # fewer elements than the correction: inf/nan, like forward
+            mean = a.sum(axis=axes, keepdims=True) / count
+            grad_a = 2 * grad * (a - mean) / (count - correction if count > correction else 0)
+        return grad_a, None, None, None
+        ### END SOLUTION
+
+
+class Std(Function):
+    """``√var(a)`` over ``axes`` (the arguments of ``Var``).
+
+    d/daᵢ = d var/daᵢ / (2·std) = (aᵢ - mean) / ((n - correction)·std). Where std = 0 (all
+    values equal) that is 0/0; PyTorch returns 0 there, and so do we.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, correction, keepdim)  # for backward (stage 02)
+        return get_array_module(a).sqrt(Var.forward(NO_GRAD_CTX, a, axes, correction, keepdim))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, correction, keepdim = ctx.reduced
+        xp = get_array_module(a)
+        count = a.size if axes is None else _count(a.shape, axes)
+        grad = expand_reduced(grad, a.shape, axes, keepdim)
+        with quiet(grad):  # fewer elements than the correction: inf/nan, like forward
+            std = xp.sqrt(Var.forward(NO_GRAD_CTX, a, axes, correction, True))
+            mean = a.sum(axis=axes, keepdims=True) / count
+            ### BEGIN SOLUTION 02
+            grad_var = xp.where(std == 0, 0, grad / (2 * std))  # the chain rule through √
+            grad_a = 2 * grad_var * (a - mean) / (count - correction if count > correction else 0)
+            ### END SOLUTION
+        return grad_a, None, None, None
+
 
 class MaxMin(Function):
-    """The largest (``largest=True``) or smallest value along one axis, and its index."""
+    """The largest (``largest=True``) or smallest value along one axis, and its index.
+
+    Only the selected element of each slice moves the result: it receives the gradient
+    of ``values``, every other element 0 (the ``indices`` output has no gradient).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int, keepdim: bool, largest: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axis, keepdim, largest)  # for backward (stage 02)
         # Hint: a.max/a.argmax (and min/argmin) take axis and keepdims; indices are int64.
         ### BEGIN SOLUTION 01
         if largest:
@@ -139,14 +283,48 @@ class MaxMin(Function):
         return values, indices.astype(int64.numpy, copy=False)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any, grad_indices: Any = None) -> tuple[Any, ...]:
+        (a,) = ctx.saved_tensors
+        axis, keepdim, largest = ctx.reduced
+        xp = get_array_module(a)
+        if grad is None:  # only the indices were used: no gradient reaches a
+            return xp.zeros_like(a), None, None, None
+        # Hint: xp.put_along_axis writes values at per-slice indices.
+        ### BEGIN SOLUTION 02
+        indices = (a.argmax if largest else a.argmin)(axis, keepdims=True)
+        if not keepdim:
+            grad = xp.expand_dims(grad, axis)
+        result = xp.zeros_like(a)
+        xp.put_along_axis(result, indices, grad, axis)
+        return result, None, None, None
+        ### END SOLUTION
+
 
 class Amax(Function):
-    """The largest (or smallest) of all elements."""
+    """The largest (or smallest) of all elements.
+
+    When several elements tie for the extreme value, PyTorch shares the gradient evenly
+    among them: each gets ``grad / count``.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, largest: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.largest = largest  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return a.max() if largest else a.min()
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        extreme = a.max() if ctx.largest else a.min()
+        ### BEGIN SOLUTION 02
+        # A NaN result comes from the NaN elements: they share the gradient then.
+        selected = xp.isnan(a) if xp.isnan(extreme) else a == extreme
+        return xp.where(selected, grad / int(selected.sum()), 0), None
         ### END SOLUTION
 
 
@@ -208,6 +386,18 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     ``correction`` defaults to 1 (Bessel's correction, the unbiased estimate);
     ``unbiased=False`` means ``correction=0``.
     """
+    return _var_or_std(Var, input, dim, unbiased, keepdim, correction)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """The standard deviation, ``sqrt(var(...))``, with the same arguments as ``var``."""
+    return _var_or_std(Std, input, dim, unbiased, keepdim, correction)
+
+
+def _var_or_std(fn: type[Function], input: Tensor, dim: Any, unbiased: Any, keepdim: bool,
+                correction: Any) -> Tensor:
+    """Shared argument handling of ``var`` and ``std``."""
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
     if input._data.dtype.kind != "f":
@@ -215,13 +405,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if correction is None:
         correction = 0 if unbiased is False else 1
     with quiet(input._data):  # fewer elements than the correction: nan, silently
-        return unary(Var, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
-
-
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    """The standard deviation, ``sqrt(var(...))``, with the same arguments as ``var``."""
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+        return unary(fn, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
 
 
 def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:

@@ -61,10 +61,15 @@ def infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
 
 
 class View(Function):
-    """The same memory read with another shape; never copies."""
+    """The same memory read with another shape; never copies.
+
+    Reshaping moves no value, so the gradient is the upstream gradient read back in the
+    input's shape (the same for ``Reshape``).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         # Hint: a.reshape(shape, copy=False) raises ValueError when a view is impossible.
         ### BEGIN SOLUTION 01
         try:
@@ -77,61 +82,161 @@ class View(Function):
                 "instead.") from None
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        ### BEGIN SOLUTION 02
+        return grad.reshape(ctx.shape), None
+        ### END SOLUTION
+
 
 class Reshape(Function):
     """Another shape: a view when the strides allow it, else a copy."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return a.reshape(shape)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        ### BEGIN SOLUTION 02
+        return grad.reshape(ctx.shape), None
+        ### END SOLUTION
+
 
 class Permute(Function):
-    """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view)."""
+    """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
+
+    The gradient is permuted back with the inverse permutation: input dim ``dims[i]``
+    is output dim i. For a transpose (two dims swapped) the inverse is the same swap.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, dims: tuple[int, ...]) -> Any:
+        ctx.dims = dims  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return a.transpose(dims)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        dims = ctx.dims
+        ### BEGIN SOLUTION 02
+        inverse = [0] * len(dims)
+        for i, d in enumerate(dims):
+            inverse[d] = i
+        return grad.transpose(inverse), None
+        ### END SOLUTION
+
+
+class Transpose(Permute):
+    """``transpose(dim0, dim1)``: a ``Permute`` that swaps two dimensions.
+
+    A class of its own only so that the graph node has PyTorch's name,
+    ``TransposeBackward0``; ``forward`` and ``backward`` are ``Permute``'s.
+    """
+
+
+class T(Permute):
+    """``t()`` of a matrix: a ``Permute`` named ``TBackward0`` in the graph, like PyTorch's."""
+
 
 class Expand(Function):
-    """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy)."""
+    """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy).
+
+    One input element feeds every position of a stretched (or new leading) dimension, so
+    its gradient is the sum over those positions.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).broadcast_to(a, shape)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        ### BEGIN SOLUTION 02
+        return sum_to_shape(grad, ctx.shape), None
+        ### END SOLUTION
+
+
+def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
+    """``grad`` summed over the dimensions that broadcasting stretched to reach its shape.
+
+    Example:
+        >>> import numpy as np
+        >>> sum_to_shape(np.ones((2, 3)), (3,))
+        array([2., 2., 2.])
+    """
+    ### BEGIN SOLUTION 02
+    lead = grad.ndim - len(shape)  # new leading dimensions: summed away
+    stretched = tuple(lead + i for i, size in enumerate(shape)
+                      if size == 1 and grad.shape[lead + i] != 1)
+    if lead:
+        grad = grad.sum(axis=tuple(range(lead)))
+    if stretched:
+        grad = grad.sum(axis=tuple(i - lead for i in stretched), keepdims=True)
+    return grad
+    ### END SOLUTION
+
 
 class Repeat(Function):
-    """The tensor tiled ``repeats[i]`` times along dimension i (a copy)."""
+    """The tensor tiled ``repeats[i]`` times along dimension i (a copy).
+
+    Each input element appears once in every tile, so its gradient is the sum over the
+    tiles: split each output dimension of size ``r·s`` into ``(r, s)`` and sum the r's.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, repeats: tuple[int, ...]) -> Any:
+        ctx.repeated = (a.shape, repeats)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).tile(a, repeats)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        shape, repeats = ctx.repeated
+        padded = (1,) * (len(repeats) - len(shape)) + tuple(shape)  # tile adds leading 1s
+        ### BEGIN SOLUTION 02
+        tiles = []
+        for r, s in zip(repeats, padded, strict=True):
+            tiles += [r, s]
+        summed = grad.reshape(tiles).sum(axis=tuple(range(0, len(tiles), 2)))
+        return summed.reshape(shape), None
+        ### END SOLUTION
+
 
 class Contiguous(Function):
-    """A row-major (C-order) copy."""
+    """A row-major (C-order) copy; the values are unchanged, so d/da = 1."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return get_array_module(a).ascontiguousarray(a)
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        ### BEGIN SOLUTION 02
+        return grad
+        ### END SOLUTION
+
 
 class Clone(Function):
-    """A copy in new memory with the same memory layout (strides), like PyTorch's."""
+    """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return get_array_module(a).array(a, copy=True)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        ### BEGIN SOLUTION 02
+        return grad
+        ### END SOLUTION
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
@@ -192,7 +297,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     d0, d1 = normalize_dim(dim0, ndim), normalize_dim(dim1, ndim)
     axes[d0], axes[d1] = axes[d1], axes[d0]
     ### END SOLUTION
-    return unary(Permute, input, tuple(axes))
+    return unary(Transpose, input, tuple(axes))
 
 
 swapaxes = transpose
@@ -216,7 +321,9 @@ def t(input: Tensor) -> Tensor:
     if input._data.ndim > 2:
         raise RuntimeError("t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input._data.ndim}D")
-    return transpose(input, 0, -1) if input._data.ndim == 2 else view(input, input.shape)
+    if input._data.ndim == 2:
+        return unary(T, input, (1, 0))
+    return view(input, input.shape)
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:

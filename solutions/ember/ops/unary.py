@@ -17,8 +17,8 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
-from ember.ops._dispatch import floating, promoted_arrays, unary
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 
 class Neg(Function):
@@ -30,14 +30,29 @@ class Neg(Function):
         return -a
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        ### BEGIN SOLUTION 02
+        return -grad
+        ### END SOLUTION
+
 
 class Abs(Function):
     """``|a|``; d/da = sign(a)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).abs(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return grad * xp.sign(a)
         ### END SOLUTION
 
 
@@ -46,8 +61,17 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).exp(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return grad * xp.exp(a)
         ### END SOLUTION
 
 
@@ -56,8 +80,17 @@ class Log(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).log(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        ### BEGIN SOLUTION 02
+        with quiet(grad):  # 1 / 0 = inf, silently
+            return grad / a
         ### END SOLUTION
 
 
@@ -66,8 +99,18 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).sqrt(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        with quiet(grad):  # 1 / (2·√0) = inf, silently
+            return grad / (2 * xp.sqrt(a))
         ### END SOLUTION
 
 
@@ -76,8 +119,17 @@ class Sin(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).sin(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return grad * xp.cos(a)
         ### END SOLUTION
 
 
@@ -86,8 +138,17 @@ class Cos(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).cos(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return -grad * xp.sin(a)
         ### END SOLUTION
 
 
@@ -96,13 +157,25 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).tanh(a)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return grad * (1 - xp.tanh(a) ** 2)
         ### END SOLUTION
 
 
 class Sigmoid(Function):
     """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
+
+    The backward recomputes σ(a) from the saved input (a forward call with the no-op
+    context ``NO_GRAD_CTX``), which keeps ``forward`` free of extra work.
 
     ``e^-a`` overflows for large negative ``a``, so both branches use ``e = e^-|a|`` (at
     most 1): ``1 / (1 + e)`` for ``a ≥ 0`` and the equal ``e / (1 + e)`` for ``a < 0``.
@@ -110,10 +183,19 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         xp = get_array_module(a)
         e = xp.exp(-xp.abs(a))
         return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        ### BEGIN SOLUTION 02
+        s = Sigmoid.forward(NO_GRAD_CTX, a)
+        return grad * s * (1 - s)
         ### END SOLUTION
 
 
@@ -122,8 +204,17 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).maximum(a, 0)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        ### BEGIN SOLUTION 02
+        return xp.where(a > 0, grad, 0)
         ### END SOLUTION
 
 
@@ -136,15 +227,52 @@ class Sign(Function):
         return get_array_module(a).sign(a)
         ### END SOLUTION
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        ### BEGIN SOLUTION 02
+        return get_array_module(grad).zeros_like(grad)
+        ### END SOLUTION
+
 
 class Clamp(Function):
-    """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0."""
+    """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0.
+
+    The bounds are numbers, None or tensors; a tensor bound gets the gradient where it is
+    the result: d/dlow = 1 where a < low, d/dhigh = 1 where a > high (PyTorch's rules,
+    with high winning when low > high).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, low: Any, high: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.bounds = (low, high)  # for backward (stage 02)
         ### BEGIN SOLUTION 01
         return get_array_module(a).clip(a, low, high)
         ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
+        (a,) = ctx.saved_tensors
+        low, high = ctx.bounds
+        needs_a, needs_low, needs_high = ctx.needs_input_grad[:3]
+        xp = get_array_module(a)
+        grad_a = grad_low = grad_high = None
+        ### BEGIN SOLUTION 02
+        if needs_a:
+            inside = True
+            if low is not None:
+                inside = a >= low
+            if high is not None:
+                inside = inside & (a <= high)
+            grad_a = xp.where(inside, grad, 0)
+        if needs_low:  # the result is low where a < low (unless high < low wins)
+            below = a < low if high is None else (a < low) & (low < high)
+            grad_low = xp.where(below, grad, 0)
+        if needs_high:  # the result is high where a > high, and wherever high < low
+            above = a > high if low is None else (a > high) | (high < low)
+            grad_high = xp.where(above, grad, 0)
+        ### END SOLUTION
+        return grad_a, grad_low, grad_high
 
 
 def neg(input: Tensor) -> Tensor:
@@ -238,6 +366,9 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
         if bound is not None:
             _, _, dt = promoted_arrays(input, bound)
             input = input.to(dt) if dt is not None else input
+    if tracks_grad(input, min, max):  # tensor bounds are differentiable too
+        min, max = (b.to(input.dtype) if isinstance(b, Tensor) else b for b in (min, max))
+        return Clamp.apply(input, min, max)
     low = min._data if isinstance(min, Tensor) else min
     high = max._data if isinstance(max, Tensor) else max
     return unary(Clamp, input, low, high)

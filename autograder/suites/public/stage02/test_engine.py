@@ -1,0 +1,158 @@
+"""Stage 02 · engine: the backward walk, accumulation, the shape check and freed graphs.
+
+Oracles: hand-derived gradients and PyTorch's documented engine behaviour and error
+messages (``ember`` replaces ``torch``): gradients accumulate into leaves, a graph's saved
+tensors are freed by backward unless ``retain_graph=True``, and a deep graph must not hit
+Python's recursion limit.
+"""
+
+import numpy as np
+import pytest
+
+import ember
+from autograder.suites.helpers import grad_of
+
+SECOND_BACKWARD = "Trying to backward through the graph a second time"
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(grad_of(x), [3.0, 3.0], err_msg="first backward")
+    (x * x).sum().backward()
+    np.testing.assert_allclose(
+        grad_of(x), [3.0 + 2.0, 3.0 + 4.0],
+        err_msg="a second backward adds to .grad (x.grad += ...) instead of replacing it; "
+                "this is why training loops call zero_grad()")
+
+
+def test_a_tensor_used_twice_sums_both_paths():
+    x = ember.tensor(3.0, requires_grad=True)
+    y = x * 2
+    z = y * y + y  # z = 4x^2 + 2x, dz/dx = 8x + 2 = 26
+    z.backward()
+    assert abs(x.grad.item() - 26.0) < 1e-5, (
+        f"z = y*y + y with y = 2x: dz/dx = 26 at x = 3, got {x.grad.item()}; every path "
+        "through y must be summed before y's own backward runs (topological order)")
+
+
+def test_diamond_graph_is_walked_in_topological_order():
+    x = ember.tensor([1.0, -1.0], dtype=ember.float64, requires_grad=True)
+    a = x.exp()
+    b = a * 3
+    c = a.sin()
+    d = (b * c).sum()
+    d.backward()
+    v = np.array([1.0, -1.0])
+    ea = np.exp(v)
+    expected = (3 * np.sin(ea) + 3 * ea * np.cos(ea)) * ea
+    np.testing.assert_allclose(grad_of(x), expected, rtol=1e-10,
+                               err_msg="d = sum(3 e^x * sin(e^x))")
+
+
+def test_a_5000_op_chain_backward_does_not_recurse():
+    x = ember.tensor(1.0, requires_grad=True)
+    y = x
+    for i in range(5000):
+        y = y * -1.0 if i % 2 else y + 0.5
+    y.backward()
+    assert x.grad is not None and x.grad.item() == 1.0, (
+        "2500 multiplications by -1 give dy/dx = 1; the engine must walk the graph with an "
+        "explicit stack/queue, not recursion (Python's recursion limit is ~1000)")
+
+
+def test_second_backward_through_a_freed_graph_raises():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match=SECOND_BACKWARD) as info:
+        y.backward()
+    assert "retain_graph=True" in str(info.value), "the message must say how to fix it"
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(grad_of(x), [4.0, 8.0],
+                               err_msg="two backward passes of sum(x*x): 2 * 2x")
+
+
+def test_non_scalar_backward_needs_a_gradient():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError,
+                       match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    (x * 2).backward(ember.tensor([1.0, 0.5, -1.0]))
+    np.testing.assert_allclose(grad_of(x), [2.0, 1.0, -2.0],
+                               err_msg="backward(gradient) multiplies by the given gradient")
+
+
+def test_backward_of_a_tensor_without_graph_raises():
+    with pytest.raises(RuntimeError,
+                       match="element 0 of tensors does not require grad and does not have a "
+                             "grad_fn"):
+        ember.ones(2).sum().backward()
+    x = ember.ones(2, requires_grad=True)
+    (x * 5).sum().backward()
+    np.testing.assert_allclose(grad_of(x), [5.0, 5.0], err_msg="with requires_grad it works")
+
+
+def test_grad_fn_nodes_and_next_functions():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    w = ember.tensor([3.0, 4.0])
+    y = x * w
+    assert y.grad_fn is not None and y.grad_fn.name() == "MulBackward0", (
+        f"y = x * w must have grad_fn MulBackward0, got {y.grad_fn!r}")
+    assert not y.is_leaf and x.is_leaf, "results of ops are not leaves; x is a leaf"
+    nexts = y.grad_fn.next_functions
+    assert len(nexts) == 2, f"Mul has two inputs, so two next_functions, got {nexts!r}"
+    assert type(nexts[0][0]).__name__ == "AccumulateGrad", (
+        "the next function of a leaf that requires grad is an AccumulateGrad node")
+    assert nexts[1][0] is None, "w does not require grad: its next function is None"
+    s = y.sum()
+    assert s.grad_fn.next_functions[0][0] is y.grad_fn, "sum's input node is y.grad_fn"
+    s.backward()
+    np.testing.assert_allclose(grad_of(x), [3.0, 4.0],
+                               err_msg="walking Sum → Mul → AccumulateGrad gives dx = w")
+
+
+class _BadShape(ember.autograd.Function):
+    @staticmethod
+    def forward(ctx, a):
+        return a * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.sum(0)  # wrong: drops a dimension
+
+
+class _Cube(ember.autograd.Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return a ** 3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * 3 * a ** 2
+
+
+def test_custom_function_backward_is_used():
+    x = ember.tensor([1.0, -2.0], requires_grad=True)
+    y = _Cube.apply(x)
+    assert y.requires_grad and y.grad_fn is not None, "Function.apply must record the graph"
+    y.backward(ember.tensor([1.0, 0.5]))
+    np.testing.assert_allclose(grad_of(x), [3.0, 6.0], err_msg="d x^3 = 3x^2 * upstream")
+
+
+def test_engine_checks_the_shape_of_every_gradient():
+    x = ember.ones(2, 3, requires_grad=True)
+    with pytest.raises(
+        RuntimeError,
+        match=r"returned an invalid gradient at index 0 - got \[3\] but expected shape "
+              r"compatible with \[2, 3\]",
+    ):
+        _BadShape.apply(x).sum().backward()
