@@ -117,6 +117,8 @@ def to_numpy(tensor) -> np.ndarray:
     """Values of a torch or an ember tensor as a NumPy array (a copy)."""
     if isinstance(tensor, torch.Tensor):
         return tensor.detach().cpu().numpy().copy()
+    if getattr(tensor, "requires_grad", False):  # numpy() refuses tensors requiring grad
+        tensor = tensor.detach()
     return np.array(tensor.numpy(), copy=True)
 
 
@@ -234,3 +236,129 @@ def check(torch_fn, ember_fn, match: bool = False, **tolerance):
     got = quiet(ember_fn)
     assert_same(got, expected, **tolerance)
     return got, expected
+
+
+# --------------------------------------------------------------------- gradients
+#: Tolerances for gradients by dtype (rtol, atol): a backward pass chains several
+#: float operations, summed in a different order than torch's kernels.
+GRAD_TOLERANCE = {
+    "float32": (1e-4, 1e-4),
+    "float64": (1e-9, 1e-10),
+}
+
+#: Gradient tests try fewer examples per op (each runs forward and backward twice).
+GRAD_SETTINGS = settings(SETTINGS, max_examples=10)
+
+
+def grad_elements(dtype: str, low: float = -4, high: float = 4, ties: bool = False):
+    """Float values for gradient tests; ``ties`` draws small integers (equal values, zeros)."""
+    if ties:
+        return st.integers(int(low), int(high)).map(float)
+    width = {"float32": 32, "float64": 64}[dtype]
+    if width == 32:  # bounds exactly representable in float32 (0.1 is not)
+        low, high = float(np.float32(low)), float(np.float32(high))
+    return st.floats(low, high, width=width, allow_subnormal=False)
+
+
+def grad_arrays(dtype: str, shape, **kw) -> st.SearchStrategy:
+    """Float arrays of ``dtype`` and ``shape`` for gradient tests (see :func:`grad_elements`)."""
+    return hnp.arrays(NUMPY[dtype], shape, elements=grad_elements(dtype, **kw))
+
+
+def leaves(arrays, dtype: str | None = None):
+    """Leaf tensors requiring grad, ``(torch_list, ember_list)``, from NumPy arrays."""
+    ts, es = [], []
+    for a in arrays:
+        a = np.asarray(a) if dtype is None else np.asarray(a, dtype=NUMPY[dtype])
+        ts.append(torch.tensor(a.copy(), requires_grad=True))
+        es.append(ember.tensor(a.copy(), requires_grad=True))
+    return ts, es
+
+
+def _outputs(result) -> list:
+    """The differentiable tensors among an op's results (a tensor, tuple or list)."""
+    if isinstance(result, (tuple, list)):
+        items = list(result)
+    else:
+        items = [result]
+    return items
+
+
+def upstream(shape, dtype: str, seed: int) -> np.ndarray:
+    """A random upstream gradient (never all ones) of ``shape``."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(tuple(shape)).astype(NUMPY[dtype])
+
+
+def assert_grads(got, expected, dtype: str, where: str = "") -> None:
+    """``.grad`` of ember leaves against torch's (None matching None)."""
+    rtol, atol = GRAD_TOLERANCE[dtype]
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        if e is None:
+            assert g is None, f"{where}grad of input {i}: torch's is None, ember's is {g!r}"
+            continue
+        assert g is not None, f"{where}grad of input {i} is None, torch's is {e!r}"
+        assert_same(g, e, rtol=rtol, atol=atol, where=f"{where}grad of input {i}: ")
+
+
+def grad_check(fn, arrays, dtype: str, seed: int = 0, pick=None, where: str = ""):
+    """Forward and backward of ``fn(module, *leaves)`` in torch and ember, compared.
+
+    Args:
+        fn: ``fn(m, *tensors)`` with ``m`` the torch or ember module; returns a tensor or
+            a tuple/list of tensors.
+        arrays: the NumPy inputs; each becomes a leaf that requires grad.
+        dtype: the float dtype of the leaves.
+        seed: seeds the random upstream gradients (one per output).
+        pick: indices of the outputs that receive a gradient (default: every floating
+            output).
+
+    Ember must raise the same kind of exception where torch raises (forward or backward).
+    Returns ``(ember_leaves, torch_leaves)`` for further checks.
+    """
+    ts, es = leaves(arrays, dtype)
+    try:
+        t_out = quiet(lambda: _outputs(fn(torch, *ts)))
+    except Exception as exc:
+        kind = exception_kind(type(exc))
+        with pytest.raises(kind):
+            quiet(lambda: fn(ember, *es))
+        return None
+    e_out = quiet(lambda: _outputs(fn(ember, *es)))
+    assert len(e_out) == len(t_out), f"{where}{len(e_out)} outputs, torch has {len(t_out)}"
+    chosen = pick if pick is not None else [
+        i for i, t in enumerate(t_out) if t.dtype.is_floating_point and t.requires_grad
+    ]
+    for i, (e, t) in enumerate(zip(e_out, t_out, strict=True)):
+        assert_same(e, t, where=f"{where}output {i}: ")
+        assert bool(e.requires_grad) == bool(t.requires_grad), (
+            f"{where}output {i}: requires_grad {e.requires_grad} != torch's {t.requires_grad}"
+        )
+    if not chosen:
+        return es, ts
+    grads = [upstream(t_out[i].shape, dtype_name(t_out[i].dtype), seed + i) for i in chosen]
+    t_targets = [t_out[i] for i in chosen]
+    e_targets = [e_out[i] for i in chosen]
+    t_grads = [torch.tensor(g) for g in grads]
+    e_grads = [ember.tensor(g) for g in grads]
+    try:
+        quiet(lambda: torch.autograd.backward(t_targets, t_grads))
+    except Exception as exc:
+        kind = exception_kind(type(exc))
+        try:
+            quiet(lambda: ember.autograd.backward(e_targets, e_grads))
+        except Exception as mine:
+            assert isinstance(mine, kind), (
+                f"{where}torch's backward raised {type(exc).__name__}({exc}), ember's "
+                f"raised {type(mine).__name__}({mine})"
+            )
+            return None
+        pytest.fail(f"{where}torch's backward raised {type(exc).__name__}({exc}); "
+                    "ember's did not", pytrace=False)
+    if len(chosen) == 1:
+        # The common form, ``out.backward(gradient)``, for single outputs.
+        quiet(lambda: e_targets[0].backward(e_grads[0]))
+    else:
+        quiet(lambda: ember.autograd.backward(e_targets, e_grads))
+    assert_grads([e.grad for e in es], [t.grad for t in ts], dtype, where)
+    return es, ts
