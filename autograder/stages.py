@@ -2,7 +2,7 @@
 
 Release, grading, CI and the README all read this module. A stage is one notebook
 (``course/source/<NN>_<slug>/<NN>_<slug>.ipynb``), one set of student regions in the
-framework (``### BEGIN SOLUTION NN``) and a set of graded pytest groups:
+framework (the solution regions numbered NN) and a set of graded pytest groups:
 
 * public groups live in ``autograder/suites/public/stageNN/test_<group>.py`` and reach
   students with the handout;

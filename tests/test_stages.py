@@ -69,7 +69,7 @@ def test_notebook_test_cells_match_the_registry(stage):
 
 @pytest.mark.parametrize("stage", STAGES, ids=lambda s: s.name)
 def test_hidden_call_sits_between_hidden_markers(stage):
-    for cell, meta in _nbgrader_cells(stage):
+    for cell, _meta in _nbgrader_cells(stage):
         source = "".join(cell["source"])
         if f'check("{stage.id}", "{HIDDEN}")' in source:
             begin = source.index("### BEGIN HIDDEN TESTS")

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ember
 import numpy as np
+
+import ember
 
 #: NumPy dtype that stores each ember dtype (by the name after ``ember.``).
 NUMPY_DTYPES = {

@@ -66,9 +66,8 @@ def check_ember_origin() -> str:
             "EMBER_FRAMEWORK is not set: run graded tests through autograder.check "
             "or 'python -m autograder', not plain pytest"
         )
-    import ember
-
     import autograder
+    import ember
 
     origin = getattr(ember, "__file__", None) or "<namespace package>"
     if not _inside(origin, framework):

@@ -3,13 +3,13 @@
 Oracle: NumPy on the same float32 arrays (NumPy's broadcasting rules are PyTorch's).
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 finite32 = st.floats(-100, 100, width=32, allow_nan=False, allow_infinity=False)

@@ -4,13 +4,13 @@ Oracles: NumPy (``arange``, ``linspace``, ``eye``, ``shares_memory``), loose sta
 random generators, PyTorch's documented defaults and error texts.
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,

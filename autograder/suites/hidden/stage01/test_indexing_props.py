@@ -4,13 +4,13 @@ Oracle: NumPy's indexing (PyTorch follows it for the index kinds ember supports)
 index arrays passed as ember tensors on the ember side.
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shares_memory,

@@ -3,13 +3,13 @@
 Oracle: ``np.matmul``/``np.dot`` (the same 1-D, 2-D and batched rules as torch.matmul).
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 sides = st.integers(0, 4)

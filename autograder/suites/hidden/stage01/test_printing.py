@@ -6,8 +6,9 @@ values exceed 1e8 (or are below 1e-4), width set by the widest entry, summaries 
 last three per dimension) above 1000 elements, ``size=`` for empty tensors of rank > 1.
 """
 
-import ember
 import pytest
+
+import ember
 
 CASES = [
     ('ember.tensor([-1e-5, 1.0])',

@@ -9,12 +9,12 @@ Oracle (PyTorch's documented rules, for the dtypes ember has):
   then int64 for an int and the default float32 for a float.
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import ember
 from autograder.suites.helpers import assert_tensor, numpy_dtype
 
 ORDER = ["bool", "uint8", "int32", "int64", "float16", "float32", "float64"]

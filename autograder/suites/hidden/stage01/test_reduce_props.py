@@ -4,13 +4,13 @@ Oracle: NumPy's reductions (``keepdims``, ``ddof``, ``argmax`` picks the first m
 like PyTorch) with PyTorch's dtype rules.
 """
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 # Small integer-valued floats: exact sums and many ties for argmax/argmin.

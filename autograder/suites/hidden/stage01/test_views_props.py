@@ -6,13 +6,13 @@ Oracle: NumPy (``reshape``, ``transpose``, ``broadcast_to``, ``concatenate``, ``
 
 import math
 
-import ember
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,

@@ -4,10 +4,10 @@ Oracles: NumPy (``np.zeros``, ``np.arange`` …) and PyTorch's documented defaul
 (float32 for floats, int64 for integers).
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,

@@ -6,10 +6,10 @@ a Python float meets an integer tensor as the default dtype (float32). Within on
 category, a tensor with dimensions beats a zero-dim tensor, which beats a Python number.
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 

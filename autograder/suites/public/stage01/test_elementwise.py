@@ -3,10 +3,10 @@
 Oracle: NumPy's formulas on the same float32 inputs; PyTorch's dtype rules.
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 A = np.array([[1.5, -2.0, 3.0], [0.5, 4.0, -6.0]], dtype=np.float32)

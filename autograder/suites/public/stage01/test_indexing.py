@@ -4,10 +4,10 @@ Oracle: NumPy's indexing, which PyTorch follows: basic indexing (ints, slices, N
 gives a view; advanced indexing (bool masks, integer index tensors/lists) gives a copy.
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shares_memory,

@@ -4,10 +4,10 @@ Oracle: NumPy itself (``np.shares_memory``) and PyTorch's documented behaviour
 (``numpy()`` and ``from_numpy`` never copy; ``item()`` needs exactly one element).
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import assert_tensor, to_numpy
 
 

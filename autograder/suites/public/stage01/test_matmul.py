@@ -6,10 +6,10 @@ dimension is then removed; a 1-D right operand is a column vector whose dimensio
 then removed; with more than 2 dims the leading (batch) dims broadcast.
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 RNG = np.random.default_rng(0)

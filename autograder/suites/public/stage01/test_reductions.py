@@ -4,10 +4,10 @@ Oracle: NumPy's reductions (``ddof=1`` for PyTorch's default unbiased std/var) a
 PyTorch's dtype rules (integer sums are int64; mean needs a floating dtype).
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import assert_tensor
 
 X = np.array([[3.0, 1.0, 3.0], [2.0, 5.0, 0.0]], dtype=np.float32)

@@ -5,10 +5,10 @@ Oracle: NumPy's ``reshape``/``transpose``/``tile``/``concatenate`` for values,
 ``np.shares_memory`` for views, PyTorch's documented view semantics and error texts.
 """
 
-import ember
 import numpy as np
 import pytest
 
+import ember
 from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,

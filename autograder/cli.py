@@ -1,0 +1,140 @@
+"""The command line: ``python -m autograder <command>``.
+
+Instructor commands need the full repository (solutions, hidden tests); ``test`` works in
+the student handout too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def default_jobs() -> int:
+    """Parallel graders: one per CPU, at most 4 (each runs a kernel and pytest in turn)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Regenerate framework/ember and course/release (or check they are in sync)."""
+    from .release import release
+
+    release(check=args.check)
+    print("release: generated files are in sync" if args.check
+          else "release: wrote framework/ember and course/release")
+    return 0
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    """Build the student handout folder and zip (with the leak check)."""
+    from .handout import build_handout
+
+    folder, archive = build_handout(Path(args.out))
+    print(f"handout: {folder}\nzip:     {archive}\nleak check: clean")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Autograde every submission in SUBMISSIONS."""
+    from .grader import GradeOptions, grade
+
+    if not Path(args.submissions).is_dir():
+        print(f"error: {args.submissions} is not a folder; put one folder or .zip per "
+              "student in it", file=sys.stderr)
+        return 2
+    options = GradeOptions(cell_timeout=args.cell_timeout, jobs=args.jobs)
+    grade(Path(args.submissions), Path(args.out), options)
+    print(f"grades: {Path(args.out) / 'grades.csv'}\nreport: {Path(args.out) / 'report.json'}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Handout + the three bundled samples + grading; checks the expected ordering."""
+    from .grader import GradeOptions, grade
+    from .handout import build_handout
+    from .samples import build_samples
+
+    out = Path(args.out).resolve()
+    folder, _ = build_handout(out / "handout")
+    submissions = build_samples(out / "submissions", folder)
+    graded = grade(submissions, out / "grades", GradeOptions(jobs=args.jobs))
+    results = {g.student: g.percent for g in graded}
+    ok = results.get("reference") == 100 and results.get("blank") == 0 and (
+        0 < results.get("partial", 0) < 100)
+    print("demo: " + ("as expected (reference 100%, blank 0%, partial in between)" if ok else
+                      "UNEXPECTED scores; read " + str(out / "grades" / "report.json")))
+    return 0 if ok else 1
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Prove the suites: reference passes, stubs fail, mutants caught, progressive builds."""
+    from .stages import STAGES, get_stage
+    from .verify import verify
+
+    stages = [get_stage(s) for s in args.stage] if args.stage else list(STAGES)
+    checks = verify(stages, jobs=args.jobs)
+    failed = [c for c in checks if not c.ok]
+    print(f"verify: {len(checks) - len(failed)}/{len(checks)} checks hold")
+    return 1 if failed else 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Run a stage's public checks on your framework, like the notebook's test cells."""
+    from .check import check
+    from .stages import get_stage
+
+    stage = get_stage(args.stage)
+    failed = 0
+    for group in args.groups or list(stage.public):
+        try:
+            check(stage.id, group)
+        except AssertionError:
+            failed += 1
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    top = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
+        cmd.set_defaults(func=func)
+        return cmd
+
+    add("release", cmd_release).add_argument(
+        "--check", action="store_true", help="fail if the committed files are out of date")
+    add("handout", cmd_handout).add_argument("--out", default="build/handout")
+    grade = add("grade", cmd_grade)
+    grade.add_argument("submissions", help="folder of student folders or zips")
+    grade.add_argument("--out", default="build/grades")
+    grade.add_argument("--cell-timeout", type=int, default=300)
+    grade.add_argument("--jobs", type=int, default=default_jobs(),
+                       help="students graded at once (default: CPU count, at most 4)")
+    demo = add("demo", cmd_demo)
+    demo.add_argument("--out", default="build/demo")
+    demo.add_argument("--jobs", type=int, default=default_jobs())
+    verify = add("verify", cmd_verify)
+    verify.add_argument("--stage", action="append", help="only this stage (repeatable)")
+    verify.add_argument("--jobs", type=int, default=None)
+    test = add("test", cmd_test)
+    test.add_argument("stage", nargs="?", default="01")
+    test.add_argument("groups", nargs="*")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors become a message and exit status 1 (2 for usage)."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:
+        print(f"error: {exc}. '{args.command}' needs the instructor's repository "
+              "(and 'pip install -e .[dev]').", file=sys.stderr)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 1

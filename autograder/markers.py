@@ -1,0 +1,166 @@
+"""Solution markers: turn reference code into student stubs.
+
+In ``solutions/ember/**.py`` each student region is a run of whole lines::
+
+        ### BEGIN SOLUTION 01
+        ...reference code...
+        ### END SOLUTION
+
+:func:`strip_solutions` replaces every region of a stage above ``solved_upto`` with
+``raise NotImplementedError("Stage 01: implement Tensor.view")`` at the marker's
+indentation, where ``Tensor.view`` is the qualified name of the enclosing function.
+Everything outside the regions is copied verbatim. Malformed markers are errors, never
+silently copied: a marker that reaches the handout would leak the solution.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION(?P<rest>.*)$")
+END = re.compile(r"^(?P<indent>[ \t]*)### END SOLUTION\s*$")
+STAGE = re.compile(r"^ (?P<stage>\d{2})\s*$")
+#: Text that must never survive stripping (checked line by line, case-sensitive).
+MARKER_WORDS = ("BEGIN SOLUTION", "END SOLUTION")
+
+
+class MarkerError(ValueError):
+    """A solution marker is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """One student region (line numbers are 1-based, markers included).
+
+    Attributes:
+        stage: the owning stage, ``"01"``.
+        begin: line of ``### BEGIN SOLUTION NN``.
+        end: line of ``### END SOLUTION``.
+        indent: the markers' indentation.
+        qualname: dotted name of the enclosing function, e.g. ``Tensor.view``.
+    """
+
+    stage: str
+    begin: int
+    end: int
+    indent: str
+    qualname: str
+
+
+def _fail(name: str, line: int, message: str) -> MarkerError:
+    return MarkerError(f"{name}:{line}: {message}")
+
+
+def _scan(lines: list[str], name: str) -> list[tuple[str, int, int, str]]:
+    """``(stage, begin, end, indent)`` of every region; raises on malformed markers."""
+    regions, open_at = [], None
+    for number, line in enumerate(lines, start=1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            stage = STAGE.match(begin.group("rest"))
+            if open_at is not None:
+                raise _fail(name, number, f"nested BEGIN SOLUTION (region opened at {open_at[1]})")
+            if not stage:
+                raise _fail(name, number, "BEGIN SOLUTION needs a two-digit stage: "
+                            "'### BEGIN SOLUTION 01'")
+            open_at = (stage.group("stage"), number, begin.group("indent"))
+        elif end:
+            if open_at is None:
+                raise _fail(name, number, "END SOLUTION without a BEGIN SOLUTION")
+            if end.group("indent") != open_at[2]:
+                raise _fail(name, number, "END SOLUTION must be indented like its BEGIN "
+                            f"(line {open_at[1]})")
+            if number == open_at[1] + 1:
+                raise _fail(name, number, "empty solution region")
+            regions.append((open_at[0], open_at[1], number, open_at[2]))
+            open_at = None
+        elif any(word in line for word in MARKER_WORDS):
+            raise _fail(name, number, "malformed solution marker; write exactly "
+                        "'### BEGIN SOLUTION NN' or '### END SOLUTION' on its own line")
+    if open_at is not None:
+        raise _fail(name, open_at[1], "BEGIN SOLUTION without an END SOLUTION")
+    return regions
+
+
+def _enclosing(tree: ast.AST, line: int) -> list[ast.AST]:
+    """The chain of class/function definitions that contain ``line``, outermost first."""
+    chain: list[ast.AST] = []
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    node: ast.AST = tree
+    while True:
+        inner = [
+            child for child in ast.iter_child_nodes(node)
+            if isinstance(child, kinds) and child.lineno < line <= (child.end_lineno or 0)
+        ]
+        if not inner:
+            return chain
+        node = inner[0]
+        chain.append(node)
+
+
+def find_regions(text: str, name: str = "<text>") -> list[Region]:
+    """Every solution region of ``text`` with its enclosing function's qualified name.
+
+    Raises:
+        MarkerError: malformed, nested or unbalanced markers, or a region outside a function.
+        SyntaxError: ``text`` is not valid Python.
+    """
+    lines = text.splitlines()
+    found = _scan(lines, name)
+    tree = ast.parse(text, filename=name) if found else None
+    regions = []
+    for stage, begin, end, indent in found:
+        chain = _enclosing(tree, begin)
+        if not chain or isinstance(chain[-1], ast.ClassDef):
+            raise _fail(name, begin, "solution regions must lie inside a function body")
+        qualname = ".".join(node.name for node in chain)  # type: ignore[attr-defined]
+        regions.append(Region(stage, begin, end, indent, qualname))
+    return regions
+
+
+def stub_line(region: Region) -> str:
+    """The line that replaces a region in the student's copy."""
+    message = f"Stage {region.stage}: implement {region.qualname}"
+    return f'{region.indent}raise NotImplementedError("{message}")'
+
+
+def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<text>",
+                    keep: Callable[[Region], bool] | None = None) -> str:
+    """Replace each region of a stage above ``solved_upto`` (all when None) with a stub.
+
+    Regions of stages ``<= solved_upto``, and regions for which ``keep(region)`` is true,
+    keep their code and lose only their marker lines.
+
+    Example:
+        >>> src = "def f():\\n    '''Doc.'''\\n    ### BEGIN SOLUTION 01\\n    return 1\\n"
+        >>> print(strip_solutions(src + "    ### END SOLUTION\\n"))
+        def f():
+            '''Doc.'''
+            raise NotImplementedError("Stage 01: implement f")
+        <BLANKLINE>
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    cursor = 0
+    for region in find_regions(text, name):
+        out.extend(lines[cursor: region.begin - 1])
+        solved = solved_upto is not None and int(region.stage) <= solved_upto
+        if solved or (keep is not None and keep(region)):
+            out.extend(lines[region.begin: region.end - 1])
+        else:
+            out.append(stub_line(region))
+        cursor = region.end
+    out.extend(lines[cursor:])
+    result = "\n".join(out)
+    return result + "\n" if text.endswith("\n") else result
+
+
+def region_texts(text: str, name: str = "<text>") -> list[str]:
+    """The code lines inside each region (for the leak check)."""
+    lines = text.splitlines()
+    return [
+        "\n".join(lines[r.begin: r.end - 1]) for r in find_regions(text, name)
+    ]

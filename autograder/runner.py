@@ -1,0 +1,376 @@
+"""Run graded pytest files in a separate, locked-down Python process.
+
+The student's code runs inside that process, so whatever it does (crash the interpreter,
+loop forever, allocate all memory, print megabytes, write to stderr) cannot take the
+notebook kernel or the grader with it. The process gets:
+
+* an explicit environment: ``PYTHONPATH`` is the student's ``framework/`` folder (plus the
+  folder holding the ``autograder`` package when it is not installed); nothing inherited
+  from the caller's ``PYTHONPATH`` can put another ``ember`` first;
+* an explicit pytest configuration (``autograder/suites/pytest.ini``), no conftest files,
+  no cache, no auto-loaded third-party plugins, and our plugin
+  (:mod:`autograder.suites.plugin`) that fixes hypothesis's profile and checks where
+  ``ember`` came from;
+* a temporary working directory, a wall-clock timeout (the whole process group is killed)
+  and, on POSIX, limits on memory and on the size of files it writes.
+
+Results come from pytest's JUnit XML report, never from parsing its console output.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Where the graded-run configuration lives.
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+#: The folder that holds the ``autograder`` package.
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+#: Variables copied from the caller's environment when present (never PYTHONPATH).
+PASS_THROUGH = (
+    "PATH", "HOME", "USERPROFILE", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP",
+    "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS", "VIRTUAL_ENV", "CONDA_PREFIX", "EMBER_NO_SHRINK",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one graded run.
+
+    Attributes:
+        timeout: wall-clock seconds before the whole process group is killed.
+        memory: bytes of address space (POSIX ``RLIMIT_AS``); 0 for no limit.
+        file_size: largest file the process may write, in bytes (``RLIMIT_FSIZE``).
+        output: characters of console output kept (head and tail) in the result.
+    """
+
+    timeout: float = 240.0
+    memory: int = 4 * 2**30
+    file_size: int = 256 * 2**20
+    output: int = 20_000
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """The outcome of one test function.
+
+    Attributes:
+        nodeid: ``module::name`` as pytest reports it.
+        outcome: ``"passed"``, ``"failed"``, ``"error"`` or ``"skipped"``.
+        message: a short message for a test that did not pass (empty otherwise).
+        duration: seconds the test took.
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    nodeid: str
+    outcome: str
+    message: str = ""
+    duration: float = 0.0
+
+    @property
+    def module(self) -> str:
+        """The test file's module name, e.g. ``test_views``."""
+        return self.nodeid.split("::", 1)[0].rsplit(".", 1)[-1]
+
+    @property
+    def name(self) -> str:
+        """The test's name within its module."""
+        return self.nodeid.split("::", 1)[-1]
+
+
+@dataclass
+class RunResult:
+    """What one graded pytest run produced.
+
+    Attributes:
+        tests: one outcome per test, in the order pytest ran them.
+        returncode: pytest's exit status (negative: killed by that signal).
+        duration: wall-clock seconds.
+        timed_out: the run hit the timeout and was killed.
+        problem: why the run is not trustworthy (crash, no report, no tests), or ``""``.
+        output: pytest's console output, truncated in the middle if long.
+    """
+
+    tests: list[TestOutcome] = field(default_factory=list)
+    returncode: int = 0
+    duration: float = 0.0
+    timed_out: bool = False
+    problem: str = ""
+    output: str = ""
+
+    def count(self, outcome: str) -> int:
+        """How many tests ended with ``outcome``."""
+        return sum(1 for t in self.tests if t.outcome == outcome)
+
+    @property
+    def passed(self) -> int:
+        return self.count("passed")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def ok(self) -> bool:
+        """True when tests ran, none failed or errored, and the run ended normally."""
+        return (
+            not self.problem
+            and self.returncode == 0
+            and self.passed > 0
+            and self.failed == 0
+            and self.errors == 0
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (counts, per-test detail, no console output)."""
+        data = asdict(self)
+        data.pop("output")
+        data.update(passed=self.passed, failed=self.failed, errors=self.errors, ok=self.ok)
+        return data
+
+    def report(self, detail: bool = True, width: int = 400, shown: int = 15) -> str:
+        """A readable text report: a line per test module, then the first failures."""
+        lines = [
+            f"{module}: {counts}" for module, counts in _module_counts(self.tests).items()
+        ]
+        if self.problem:
+            lines.append(f"PROBLEM: {self.problem}")
+        bad = [t for t in self.tests if t.outcome in ("failed", "error")]
+        for test in bad[:shown]:
+            line = f"{test.outcome.upper()} {test.module}::{test.name}"
+            if detail and test.message:
+                line += "\n    " + _trim(test.message, width).replace("\n", "\n    ")
+            lines.append(line)
+        if len(bad) > shown:
+            lines.append(f"... and {len(bad) - shown} more that did not pass")
+        return "\n".join(lines)
+
+
+def _module_counts(tests: Sequence[TestOutcome]) -> dict[str, str]:
+    """``{module: "7 passed, 1 failed"}`` in first-seen order."""
+    counts: dict[str, dict[str, int]] = {}
+    for test in tests:
+        per = counts.setdefault(test.module, {})
+        per[test.outcome] = per.get(test.outcome, 0) + 1
+    return {
+        module: ", ".join(f"{n} {outcome}" for outcome, n in per.items())
+        for module, per in counts.items()
+    }
+
+
+def _trim(text: str, width: int, max_lines: int = 6) -> str:
+    """At most ``max_lines`` lines and ``width`` characters of ``text``."""
+    lines = [line.rstrip() for line in text.strip().splitlines()][:max_lines]
+    short = "\n".join(lines)
+    return short if len(short) <= width else short[: width - 3] + "..."
+
+
+def _needs_package_path() -> bool:
+    """Whether the subprocess needs ``PACKAGE_PARENT`` on its path to import autograder."""
+    installed = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    return str(PACKAGE_PARENT) not in {str(Path(p).resolve()) for p in installed}
+
+
+def build_env(framework: Path, base: dict[str, str] | None = None,
+              extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The explicit environment of a graded run (see the module docstring)."""
+    source = os.environ if base is None else base
+    env = {key: source[key] for key in PASS_THROUGH if key in source}
+    env.update(extra or {})
+    path = [str(framework)]
+    if _needs_package_path():
+        path.append(str(PACKAGE_PARENT))
+    env.update(
+        PYTHONPATH=os.pathsep.join(path),
+        EMBER_FRAMEWORK=str(framework),
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+        PYTHONNOUSERSITE="1",
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        MPLBACKEND="Agg",
+    )
+    return env
+
+
+def pytest_command(files: Sequence[Path], junit: Path) -> list[str]:
+    """The pytest command line of a graded run."""
+    return [
+        sys.executable, "-m", "pytest",
+        "--noconftest", "-p", "no:cacheprovider", "-p", "autograder.suites.plugin",
+        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
+        f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--tb=line",
+        *[str(Path(f).resolve()) for f in files],
+    ]
+
+
+#: Sets POSIX resource limits, then becomes the real command (argv: memory, file size,
+#: command...). A launcher instead of ``preexec_fn``, which is unsafe in threaded callers
+#: (``verify`` and the grader run several graded runs at once). A limit the system refuses
+#: (macOS and RLIMIT_AS) is skipped rather than failing the student's check.
+LAUNCHER = """
+import os, resource, sys
+limits = ((resource.RLIMIT_AS, int(sys.argv[1])), (resource.RLIMIT_FSIZE, int(sys.argv[2])),
+          (resource.RLIMIT_CORE, 0))
+for kind, value in limits:
+    if value <= 0 and kind != resource.RLIMIT_CORE:
+        continue
+    soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(kind, (value, hard))
+    except (ValueError, OSError):
+        pass
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+
+
+def limited(cmd: list[str], limits: Limits) -> list[str]:
+    """``cmd`` wrapped in :data:`LAUNCHER` on POSIX (unchanged elsewhere)."""
+    if os.name != "posix":
+        return cmd
+    return [sys.executable, "-c", LAUNCHER, str(limits.memory), str(limits.file_size), *cmd]
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the process and everything it started (its process group on POSIX)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+def _spawn(cmd: list[str], env: dict[str, str], cwd: Path, log, limits: Limits):
+    """Start the pytest process with its own session and resource limits."""
+    options: dict[str, Any] = {}
+    if os.name == "posix":
+        options["start_new_session"] = True
+    else:
+        options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    return subprocess.Popen(
+        limited(cmd, limits), env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+        stderr=subprocess.STDOUT, **options,
+    )
+
+
+def _read_head_tail(path: Path, limit: int) -> str:
+    """The first and last ``limit // 2`` bytes of a possibly huge file, decoded."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        if size <= limit:
+            return handle.read().decode("utf-8", "replace")
+        head = handle.read(limit // 2)
+        handle.seek(size - limit // 2)
+        tail = handle.read()
+    cut = size - len(head) - len(tail)
+    return (
+        head.decode("utf-8", "replace")
+        + f"\n[... {cut} bytes of output cut ...]\n"
+        + tail.decode("utf-8", "replace")
+    )
+
+
+def parse_junit(path: Path) -> list[TestOutcome]:
+    """Per-test outcomes from a pytest JUnit XML report."""
+    tests = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        module = case.get("classname") or Path(case.get("file", "")).stem
+        nodeid = f"{module}::{case.get('name', '')}"
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed"}.get(child.tag, child.tag)
+                message = child.get("message") or (child.text or "").strip()[-600:]
+                break
+        tests.append(TestOutcome(nodeid, outcome, message, float(case.get("time", 0) or 0)))
+    return tests
+
+
+def _diagnose(returncode: int, timed_out: bool, tests: list[TestOutcome], limits: Limits) -> str:
+    """Why a run cannot be trusted, in words a student can act on ("" when it can)."""
+    if timed_out:
+        return (
+            f"the tests did not finish within {limits.timeout:g} s and were stopped; "
+            "look for an infinite loop or a very slow operation"
+        )
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else ""
+        return (
+            f"the test process was killed by signal {-returncode} {name}: it crashed, "
+            "ran out of memory or wrote too much output"
+        )
+    if not tests and returncode in (0, 1):
+        return "pytest wrote no results; something ended the test process early"
+    if returncode in (2, 3, 4):
+        return f"pytest could not run the tests (exit status {returncode}); see its output"
+    if returncode == 5 or (not tests and returncode == 0):
+        return "no tests were collected"
+    return ""
+
+
+def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = None,
+              extra_env: dict[str, str] | None = None) -> RunResult:
+    """Run the pytest ``files`` against the ``ember`` package in ``framework``.
+
+    Args:
+        files: graded test files.
+        framework: the folder that holds ``ember/``.
+        limits: timeout and resource limits (defaults: :class:`Limits`).
+        extra_env: more environment variables (e.g. ``EMBER_NO_SHRINK``).
+
+    Returns:
+        The outcome of every test plus a diagnosis of crashes and timeouts.
+    """
+    limits = limits or Limits()
+    framework = Path(framework).resolve()
+    missing = [str(f) for f in files if not Path(f).is_file()]
+    if not files or missing:
+        return RunResult(problem=f"test files missing: {', '.join(missing) or 'none given'}",
+                         returncode=4)
+    with tempfile.TemporaryDirectory(prefix="ember-run-") as tmp:
+        work = Path(tmp)
+        junit, log_path = work / "junit.xml", work / "output.log"
+        cmd = pytest_command(files, junit)
+        start = time.monotonic()
+        timed_out = False
+        with open(log_path, "wb") as log:
+            proc = _spawn(cmd, build_env(framework, extra=extra_env), work, log, limits)
+            try:
+                returncode = proc.wait(timeout=limits.timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc)
+                returncode = proc.wait()
+            finally:
+                _kill_group(proc)  # children the tests may have left behind
+        duration = time.monotonic() - start
+        output = _read_head_tail(log_path, limits.output)
+        tests: list[TestOutcome] = []
+        if junit.is_file() and not timed_out:
+            try:
+                tests = parse_junit(junit)
+            except ET.ParseError:
+                tests = []
+    problem = _diagnose(returncode, timed_out, tests, limits)
+    return RunResult(tests, returncode, duration, timed_out, problem, output)
