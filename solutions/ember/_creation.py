@@ -100,7 +100,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None,
         if isinstance(data, (list, tuple)) and _has_tensors(data):
             data = _tensors_to_lists(data)
         array = xp.array(data)
-        array = array.astype(_infer_dtype(array).numpy, copy=False)
+        if dtype is None:  # with a dtype given, convert once below: no float32 rounding first
+            array = array.astype(_infer_dtype(array).numpy, copy=False)
     if dtype is not None:
         array = array.astype(as_dtype(dtype).numpy, copy=False)
     ### END SOLUTION

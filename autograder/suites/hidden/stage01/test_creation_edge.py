@@ -215,3 +215,10 @@ def test_to_and_type_keep_values_and_copy_when_converting():
     assert_tensor(t.type(ember.IntTensor), [1, -2], ember.int32, what="t.type(ember.IntTensor)")
     assert_tensor(ember.tensor([300, -1]).byte(), [44, 255], ember.uint8,
                   what="int64 → uint8 wraps around like PyTorch")
+
+
+def test_tensor_with_an_explicit_dtype_converts_python_numbers_once():
+    # Going through float32 first would turn 0.1 into 0.10000000149011612.
+    t = ember.tensor([0.1, 1 / 3], dtype=ember.float64)
+    assert t.tolist() == [0.1, 1 / 3], "ember.tensor(data, dtype=float64) lost precision"
+    assert ember.tensor([2**40 + 1], dtype=ember.float64).item() == 2**40 + 1
