@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import warnings
 
-import ember
 import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import ember
 
 #: One profile for every oracle test: reproducible and quick.
 SETTINGS = settings(

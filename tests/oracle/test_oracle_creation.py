@@ -1,6 +1,5 @@
 """Creation, dtype inference, conversions, attributes and NumPy interop: ember against torch."""
 
-import ember
 import numpy as np
 import pytest
 import torch
@@ -21,6 +20,8 @@ from _oracle import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+
+import ember
 
 
 @pytest.mark.parametrize("name", ["zeros", "ones", "empty"])

@@ -3,7 +3,6 @@
 import operator
 import warnings
 
-import ember
 import numpy as np
 import pytest
 import torch
@@ -20,6 +19,8 @@ from _oracle import (
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import ember
 
 # name -> f(module, a, b); each runs the same on torch and on ember.
 BINARY = {

@@ -1,6 +1,5 @@
 """Indexing, reading and writing: ints, slices, None, ..., masks, index tensors and lists."""
 
-import ember
 import numpy as np
 import pytest
 import torch
@@ -8,6 +7,8 @@ from _oracle import SETTINGS, arrays, assert_same, both, check, dtypes, shapes
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import ember
 
 
 def positive_steps(index):

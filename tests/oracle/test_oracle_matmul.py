@@ -2,7 +2,6 @@
 
 from functools import partial
 
-import ember
 import numpy as np
 import pytest
 import torch
@@ -10,6 +9,8 @@ from _oracle import SETTINGS, arrays, both, check, dtypes
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import ember
 
 # bool matmul is not implemented in torch; test_bool_operands_raise checks that alone
 MATMUL_DTYPES = ("float32", "float64", "int64", "int32", "uint8")

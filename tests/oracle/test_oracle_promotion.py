@@ -6,11 +6,12 @@ the table is exhaustive, so each test collects all mismatches and reports them a
 
 import itertools
 
-import ember
 import numpy as np
 import pytest
 import torch
 from _oracle import ALL_DTYPES, NUMPY, dtype_name, exception_kind, quiet
+
+import ember
 
 OPS = {
     "+": lambda a, b: a + b,

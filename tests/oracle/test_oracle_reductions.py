@@ -1,12 +1,13 @@
 """Reductions with dim / keepdim: ember against torch."""
 
-import ember
 import numpy as np
 import pytest
 import torch
 from _oracle import SETTINGS, arrays, assert_same, both, check, dtypes, shapes
 from hypothesis import given
 from hypothesis import strategies as st
+
+import ember
 
 REDUCTIONS = ("sum", "mean", "prod", "max", "min", "argmax", "argmin", "std", "var", "all", "any")
 TOL = {"rtol": 1e-4, "atol": 1e-4}

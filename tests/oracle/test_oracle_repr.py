@@ -1,6 +1,5 @@
 """repr(tensor) must be torch's text with ``torch.`` replaced by ``ember.``."""
 
-import ember
 import numpy as np
 import pytest
 import torch
@@ -8,6 +7,8 @@ from _oracle import ALL_DTYPES, NUMPY, SETTINGS, shapes
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+import ember
 
 torch.set_printoptions(profile="default")
 

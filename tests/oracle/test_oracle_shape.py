@@ -5,13 +5,14 @@ Memory sharing is compared by behaviour: after ``y = op(x)``, new values are wri
 a copy does not).
 """
 
-import ember
 import numpy as np
 import pytest
 import torch
 from _oracle import SETTINGS, arrays, assert_same, both, check, dtypes, shapes
 from hypothesis import given
 from hypothesis import strategies as st
+
+import ember
 
 
 def factorise(n):

@@ -1,0 +1,296 @@
+"""The ``Tensor`` class: an array of the backend, a dtype view of it, and autograd slots.
+
+This file holds the core plumbing: construction, attributes, conversion to Python and
+NumPy, and the Python protocols (``len``, iteration, ``bool``, ``repr``). The math lives in
+``ember/ops`` (one small ``Function`` per op); ``ember/_tensor_methods.py`` binds those ops
+as methods and operators (``t.sum()``, ``a + b``), the way PyTorch binds its C++ kernels.
+
+A tensor stores its values in ``_data``, an array of the module chosen in ``_backend``
+(NumPy for now). Views share that memory: ``t.view(...)``, ``t[0]``, ``t.T`` and
+``t.numpy()`` all see writes to each other.
+
+Example:
+    >>> import ember
+    >>> t = ember.tensor([[1., 2.], [3., 4.]])
+    >>> t.shape, t.dtype
+    (ember.Size([2, 2]), ember.float32)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ember._backend import ARRAY_TYPES, default_array_module
+from ember._device import CPU, device
+from ember._dtype import dtype, float32, from_numpy_dtype
+from ember._size import Size
+
+_new = object.__new__
+_asarray = default_array_module().asarray
+
+
+class Tensor:
+    """A multi-dimensional array with a dtype, a device and (from stage 02) a gradient.
+
+    ``ember.Tensor(...)`` is PyTorch's legacy constructor: ``Tensor(2, 3)`` makes an
+    uninitialised 2×3 float32 tensor, ``Tensor([1, 2])`` a float32 copy of the data and
+    ``Tensor()`` an empty one. Prefer ``ember.tensor(data)``, which infers the dtype.
+
+    Attributes:
+        requires_grad: whether autograd (stage 02) records operations on this tensor.
+        grad: the accumulated gradient (stage 02), None until then.
+        grad_fn: the ``Function`` node that made this tensor (stage 02), None for leaves.
+    """
+
+    __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "__weakref__")
+
+    def __init__(self, *args: Any, device: Any = None) -> None:
+        self._data = legacy_data(args, float32)
+        self.requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+
+    @staticmethod
+    def _make(data: Any, requires_grad: bool = False) -> Tensor:
+        """Wrap an array without copying or checking it: the fast path every op uses.
+
+        NumPy returns scalars (not 0-d arrays) from some operations; those become 0-d
+        arrays here so ``_data`` is always an array.
+        """
+        if not isinstance(data, ARRAY_TYPES):
+            data = _asarray(data)
+        t = _new(Tensor)
+        t._data = data
+        t.requires_grad = requires_grad
+        t.grad = None
+        t.grad_fn = None
+        return t
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def shape(self) -> Size:
+        """The size of each dimension, as an ``ember.Size``."""
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> dtype:
+        """The element type, e.g. ``ember.float32``."""
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> device:
+        """Where the memory lives (always the CPU until stage 06)."""
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """True when the tensor lives on a GPU (never, until stage 06)."""
+        return False
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions (alias of ``dim()``)."""
+        return self._data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded operation."""
+        return self.grad_fn is None
+
+    @property
+    def data(self) -> Tensor:
+        """The same memory as a tensor that autograd does not track."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    def dim(self) -> int:
+        """The number of dimensions."""
+        return self._data.ndim
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (an ``ember.Size``), or the size of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_dim_of(self, dim)]
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Steps in *elements* (not bytes) between neighbours along each dimension."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_dim_of(self, dim)]
+
+    def is_contiguous(self) -> bool:
+        """True when the elements lie in memory in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def is_floating_point(self) -> bool:
+        """True for float16/32/64 tensors."""
+        return self._data.dtype.kind == "f"
+
+    def data_ptr(self) -> int:
+        """The address of the first element (equal for views that start at the same place)."""
+        return self._data.__array_interface__["data"][0]
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``."""
+        self.requires_grad = requires_grad
+        return self
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this memory that autograd does not track."""
+        return Tensor._make(self._data)
+
+    # ----------------------------------------------------------------- interop
+    def numpy(self, *, force: bool = False) -> Any:
+        """The NumPy array behind this tensor, sharing its memory (no copy).
+
+        Example:
+            >>> import ember
+            >>> t = ember.zeros(2)
+            >>> t.numpy()[0] = 5.0
+            >>> t
+            tensor([5., 0.])
+        """
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        raise NotImplementedError("Stage 01: implement Tensor.numpy")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        # Lets np.asarray(t) and other NumPy functions read the tensor without a copy.
+        if dtype is None or dtype == self._data.dtype:
+            return self._data.copy() if copy else self._data
+        return self._data.astype(dtype)
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of Python numbers."""
+        return self._data.tolist()
+
+    def _scalar(self) -> Any:
+        """The one element as a Python number, for ``float(t)``, ``int(t)`` and friends."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.item()
+
+    def __float__(self) -> float:
+        return float(self._scalar())
+
+    def __int__(self) -> int:
+        return int(self._scalar())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to "
+                            "an index")
+        return int(self._scalar())
+
+    def __bool__(self) -> bool:
+        if self._data.size == 1:
+            return bool(self._data.item())
+        which = "no values" if self._data.size == 0 else "more than one value"
+        raise RuntimeError(f"Boolean value of Tensor with {which} is ambiguous")
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
+
+    # ----------------------------------------------------------------- protocols
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        # Each item is a view of one row, like t[i].
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        from ember._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (_rebuild, (self._data.copy(), self.requires_grad))
+
+
+# NumPy checks this attribute to let ``ndarray + tensor`` call ``Tensor.__radd__``.
+Tensor.__array_priority__ = 1000  # type: ignore[assignment]
+
+
+def _rebuild(data: Any, requires_grad: bool) -> Tensor:
+    """Unpickle a tensor (``pickle`` and ``copy.deepcopy``)."""
+    return Tensor._make(data, requires_grad)
+
+
+def _dim_of(tensor: Tensor, dim: int) -> int:
+    """``dim`` checked for ``size(dim)``/``stride(dim)``, which a 0-dim tensor has none of."""
+    if tensor._data.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return normalize_dim(dim, tensor._data.ndim)
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """``dim`` as a non-negative index into ``ndim`` dimensions, with PyTorch's error.
+
+    Example:
+        >>> normalize_dim(-1, 3)
+        2
+    """
+    low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not low <= dim <= high:
+        raise IndexError("Dimension out of range (expected to be in range of "
+                         f"[{low}, {high}], but got {dim})")
+    return dim % ndim if ndim else 0
+
+
+def legacy_data(args: tuple, dt: dtype) -> Any:
+    """The array for PyTorch's legacy constructors ``Tensor(...)``, ``FloatTensor(...)``.
+
+    ``()`` → empty; sizes (ints or one ``Size``) → uninitialised; one sequence or array →
+    a copy of the data converted to ``dt``; one tensor → its data converted to ``dt``.
+    """
+    xp = default_array_module()
+    if not args:
+        return xp.empty((0,), dtype=dt.numpy)
+    first = args[0]
+    if all(type(a) is int for a in args) or (len(args) == 1 and isinstance(first, Size)):
+        shape = tuple(first) if isinstance(first, Size) else args
+        return xp.zeros(shape, dtype=dt.numpy)
+    if len(args) != 1:
+        raise TypeError(f"new(): invalid combination of arguments {args!r}")
+    if isinstance(first, Tensor):
+        return first._data.astype(dt.numpy, copy=False)
+    if isinstance(first, (int, float, bool)):
+        raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+    return xp.array(first, dtype=dt.numpy)

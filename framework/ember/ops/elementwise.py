@@ -1,0 +1,297 @@
+"""Binary elementwise arithmetic: ``+ - * / // % **``, ``maximum``, ``minimum``, ``where``.
+
+All of them broadcast (``ember/ops/broadcast.py`` states the rule) and promote their
+operands to a common dtype first (``ember/_promotion.py``), in ``_dispatch.binary``. The
+``forward`` methods then only see two arrays of the same dtype, or an array and a Python
+number.
+
+Example:
+    >>> import ember
+    >>> ember.tensor([1, 2, 3]) / 2
+    tensor([0.5000, 1.0000, 1.5000])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._backend import get_array_module, quiet
+from ember._dtype import get_default_dtype
+from ember._tensor import Tensor
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.ops._dispatch import (
+    OPERAND_TYPES,
+    as_operand,
+    binary,
+    promoted_arrays,
+    require_tensor,
+    tracks_grad,
+)
+
+
+class Add(Function):
+    """``a + b``; d/da = 1, d/db = 1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Add.forward")
+
+
+class Sub(Function):
+    """``a - b``; d/da = 1, d/db = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sub.forward")
+
+
+class Mul(Function):
+    """``a * b``; d/da = b, d/db = a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Mul.forward")
+
+
+class Div(Function):
+    """``a / b`` with ``rounding_mode`` None (true), ``"trunc"`` or ``"floor"``.
+
+    d/da = 1/b, d/db = -a/b² (true division; the rounded forms have zero gradient).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, rounding_mode: str | None = None) -> Any:
+        raise NotImplementedError("Stage 01: implement Div.forward")
+
+
+class Remainder(Function):
+    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Remainder.forward")
+
+
+class Pow(Function):
+    """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Pow.forward")
+
+
+class Maximum(Function):
+    """Elementwise ``max(a, b)`` (NaN propagates)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Maximum.forward")
+
+
+class Minimum(Function):
+    """Elementwise ``min(a, b)`` (NaN propagates)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Minimum.forward")
+
+
+class Where(Function):
+    """``condition ? a : b`` elementwise, broadcasting all three."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Where.forward")
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input + alpha * other``, broadcast and promoted.
+
+    Example:
+        >>> import ember
+        >>> ember.add(ember.tensor([1., 2.]), ember.tensor([10., 20.]), alpha=2)
+        tensor([21., 42.])
+    """
+    if alpha != 1:
+        other = mul(other, alpha)
+    return binary(Add, input, other)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input - alpha * other``, broadcast and promoted."""
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    if alpha != 1:
+        other = mul(other, alpha)
+    return binary(Sub, input, other)
+
+
+def rsub(input: Any, other: Any) -> Tensor:
+    """``other - input`` (the reflected ``-``)."""
+    return sub(other, input)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    """``input * other``, broadcast and promoted."""
+    return binary(Mul, input, other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """``input / other``: true division, or rounded with ``"trunc"`` / ``"floor"``.
+
+    True division of integers gives the default float dtype (``float32``), not ``float64``:
+    ``ember.tensor([1, 2]) / 2`` is ``tensor([0.5000, 1.0000])`` in float32.
+
+    Example:
+        >>> import ember
+        >>> ember.div(ember.tensor([-7, 7]), 2, rounding_mode="trunc")
+        tensor([-3,  3])
+    """
+    if rounding_mode not in (None, "trunc", "floor"):
+        raise ValueError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
+    if not isinstance(other, OPERAND_TYPES):
+        other = as_operand(other)
+    if not isinstance(input, OPERAND_TYPES):
+        input = as_operand(input)
+    if rounding_mode is not None:
+        _check_integer_division(f"div_{rounding_mode}_cpu", input, other)
+    # Hint: NumPy's int / int is float64; PyTorch's is the default dtype (float32).
+    raise NotImplementedError("Stage 01: implement div")
+    if _nonzero(other):
+        return binary(Div, input, other, rounding_mode)
+    # PyTorch divides by zero silently (inf, nan); silence NumPy's warnings. Only here,
+    # because entering errstate costs more than a whole small division.
+    with quiet(None):
+        return binary(Div, input, other, rounding_mode)
+
+
+def _nonzero(divisor: Any) -> bool:
+    """True when ``divisor`` certainly has no zeros (checked for small tensors only)."""
+    if not isinstance(divisor, Tensor):
+        return divisor != 0
+    data = divisor._data
+    # count_nonzero is the cheapest full check the array module has (no reduction setup).
+    return data.size <= 4096 and get_array_module(data).count_nonzero(data) == data.size
+
+
+def true_divide(input: Any, other: Any) -> Tensor:
+    """``input / other`` (alias of ``div`` without rounding)."""
+    return div(input, other)
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """``input // other``: division rounded towards minus infinity."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """``input % other``; the result has the sign of ``other`` like Python's ``%``."""
+    input, other = as_operand(input), as_operand(other)
+    _check_integer_division("remainder_cpu", input, other)
+    with quiet(None):  # x % 0 is nan silently in PyTorch
+        return binary(Remainder, input, other)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
+    """``input ** exponent`` elementwise, broadcast and promoted."""
+    input, exponent = as_operand(input), as_operand(exponent)
+    if _is_bool(input) and _is_bool(exponent):
+        if isinstance(exponent, Tensor):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return input.clone() if exponent else input.eq(input)  # x ** True = x, x ** False = 1
+    if _is_integral(input) and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    with quiet(None):  # 0 ** -1 = inf and overflow, silently as in PyTorch
+        return binary(Pow, input, exponent)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise maximum of two tensors."""
+    require_tensor(other, "maximum", "other")
+    return binary(Maximum, input, other)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise minimum of two tensors."""
+    require_tensor(other, "minimum", "other")
+    return binary(Minimum, input, other)
+
+
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """``input`` where ``condition`` is True, else ``other`` (all broadcast together).
+
+    With only ``condition``, returns the indices of its True elements (like ``nonzero``).
+
+    Example:
+        >>> import ember
+        >>> x = ember.tensor([-1., 2.])
+        >>> ember.where(x > 0, x, 0.)
+        tensor([0., 2.])
+    """
+    if input is None and other is None:
+        return tuple(Tensor._make(i) for i in condition._data.nonzero())
+    if condition.dtype.name != "bool":
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {_scalar_name(condition)}")
+    input, other = as_operand(input), as_operand(other)
+    a, b, dt = promoted_arrays(input, other)
+    if tracks_grad(input, other):
+        return Where.apply(_cast(input, dt), _cast(other, dt), condition)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        a = get_array_module(condition._data).asarray(a, dtype=dt.numpy if dt else None)
+    return Tensor._make(Where.forward(NO_GRAD_CTX, a, b, condition._data))
+
+
+def tensor_where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    """``self.where(condition, other)``: ``self`` where ``condition``, else ``other``."""
+    return where(condition, self, other)
+
+
+def _cast(value: Any, dt: Any) -> Any:
+    return value.to(dt) if isinstance(value, Tensor) and dt is not None else value
+
+
+def _is_bool(value: Any) -> bool:
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind == "b"
+    return isinstance(value, bool)
+
+
+def _is_integral(value: Any) -> bool:
+    """True for integer/bool tensors and Python ints/bools."""
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind in "biu"
+    return isinstance(value, int)
+
+
+def _check_integer_division(kernel: str, input: Any, other: Any) -> None:
+    """PyTorch's errors for rounded division of bools and integer division by zero."""
+    if _is_bool(input) and _is_bool(other):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if not (_is_integral(input) and _is_integral(other)):
+        return
+    divisor = other._data if isinstance(other, Tensor) else other
+    if not get_array_module(divisor).all(divisor):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _is_floating(value: Any) -> bool:
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind == "f"
+    return isinstance(value, float)
+
+
+def _scalar_name(t: Tensor) -> str:
+    from ember._dtype import SCALAR_TYPE_NAMES
+
+    return SCALAR_TYPE_NAMES[t.dtype]
+
+
+__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "floor_divide", "remainder",
+           "pow", "maximum", "minimum", "where"]

@@ -1,0 +1,156 @@
+"""Indexing: ``t[...]`` for reading and ``t[...] = value`` for writing.
+
+**Basic** indices (ints, slices, ``None``, ``...``) select a regular sub-grid, so the
+result is a *view* sharing memory. **Advanced** indices (bool masks, integer index
+tensors or lists) pick arbitrary elements, so the result is a *copy*; on the left of
+``=`` they write into the original (``t[t < 0] = 0``).
+
+Example:
+    >>> import ember
+    >>> t = ember.arange(6).view(2, 3)
+    >>> t[:, 1], t[t > 3]
+    (tensor([1, 4]), tensor([4, 5]))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._tensor import Tensor
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.ops._dispatch import tracks_grad
+
+
+def convert_index(index: Any) -> Any:
+    """``index`` with every tensor replaced by its array, ready for the array module.
+
+    Raises:
+        IndexError: for floating point index tensors, in PyTorch's words.
+    """
+    # Hint: an index may be one item or a tuple of items; only Tensor items need converting.
+    raise NotImplementedError("Stage 01: implement convert_index")
+
+
+def _as_view_key(key: Any) -> Any:
+    """``key`` plus a trailing ``...`` so that integer indexing returns a 0-d *array*.
+
+    NumPy turns ``a[0]`` of a 1-D array into a scalar (a copy); ``a[0, ...]`` is a 0-d
+    view, which is what PyTorch returns.
+    """
+    if isinstance(key, tuple):
+        return key if any(k is Ellipsis for k in key) else (*key, Ellipsis)
+    return key if key is Ellipsis else (key, Ellipsis)
+
+
+def _torch_index_error(error: IndexError, ndim: int) -> IndexError:
+    """NumPy's IndexError message rephrased the way PyTorch says it."""
+    message = str(error)
+    if message.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {ndim}")
+    return IndexError(message.replace(" axis ", " dimension "))
+
+
+def check_index(index: Any, shape: tuple[int, ...]) -> None:
+    """PyTorch's errors for keys NumPy would accept or word differently.
+
+    Raises:
+        ValueError: "step must be greater than zero" for reversed slices (``t[::-1]``).
+        IndexError: a bool mask whose shape differs from the dimensions it covers.
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    consumed = sum(_dims_consumed(item) for item in items if item is not Ellipsis)
+    dim = 0
+    for item in items:
+        if isinstance(item, slice) and item.step is not None and item.step <= 0:
+            raise ValueError("step must be greater than zero")
+        if item is Ellipsis:
+            dim += len(shape) - consumed
+            continue
+        if isinstance(item, Tensor) and item._data.dtype.kind == "b":
+            _check_mask(item._data.shape, shape, dim)
+        dim += _dims_consumed(item)
+
+
+def _dims_consumed(item: Any) -> int:
+    """How many dimensions of the indexed tensor one index item covers."""
+    if item is None:
+        return 0
+    if isinstance(item, Tensor) and item._data.dtype.kind == "b":
+        return item._data.ndim
+    return 1
+
+
+def _check_mask(mask: tuple[int, ...], shape: tuple[int, ...], start: int) -> None:
+    for i, size in enumerate(mask):
+        if start + i < len(shape) and shape[start + i] != size:
+            raise IndexError(f"The shape of the mask {list(mask)} at index {i} does not match "
+                             f"the shape of the indexed tensor {list(shape)} at index "
+                             f"{start + i}")
+
+
+class GetItem(Function):
+    """``a[key]``: a view for basic keys, a copy for advanced ones."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, key: Any) -> Any:
+        return a[key]
+
+
+def getitem(self: Tensor, index: Any) -> Tensor:
+    """``self[index]`` (views for ints/slices/None/..., copies for masks and index tensors)."""
+    if not isinstance(index, int):
+        check_index(index, self._data.shape)
+    key = _as_view_key(convert_index(index))
+    try:
+        if tracks_grad(self):
+            return GetItem.apply(self, key)
+        return Tensor._make(GetItem.forward(NO_GRAD_CTX, self._data, key))
+    except IndexError as error:
+        raise _torch_index_error(error, self._data.ndim) from None
+
+
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``self[index] = value``: write ``value`` (broadcast, cast to ``self.dtype``) in place."""
+    if not isinstance(index, int):
+        check_index(index, self._data.shape)
+    key = convert_index(index)
+    if isinstance(value, Tensor) and value._data.ndim and _is_advanced(index) \
+            and value._data.dtype != self._data.dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{_type_name(self)} for the destination and {_type_name(value)} "
+                           "for the source.")
+    raise NotImplementedError("Stage 01: implement setitem")
+    try:
+        self._data[key] = array
+    except IndexError as error:
+        raise _torch_index_error(error, self._data.ndim) from None
+    except ValueError as error:
+        if "could not broadcast" not in str(error):
+            raise
+        target = self._data[key].shape
+        shape = getattr(value, "shape", ())
+        raise RuntimeError(_expand_message(shape, target)) from None
+
+
+def _is_advanced(index: Any) -> bool:
+    """True when ``index`` holds an index tensor, list or array (advanced indexing)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any(not isinstance(i, (int, slice)) and i is not None and i is not Ellipsis
+               for i in items)
+
+
+def _type_name(t: Tensor) -> str:
+    from ember._dtype import SCALAR_TYPE_NAMES
+
+    return SCALAR_TYPE_NAMES[t.dtype]
+
+
+def _expand_message(shape: tuple[int, ...], target: tuple[int, ...]) -> str:
+    """PyTorch's error for a value that does not broadcast to the indexed shape."""
+    padded = (1,) * (len(target) - len(shape)) + tuple(shape)
+    for dim, (old, new) in enumerate(zip(padded, target, strict=True)):
+        if old not in (1, new):
+            return (f"The expanded size of the tensor ({new}) must match the existing size "
+                    f"({old}) at non-singleton dimension {dim}.  Target sizes: "
+                    f"{list(target)}.  Tensor sizes: {list(shape)}")
+    return f"shape mismatch: value of shape {list(shape)} cannot be broadcast to {list(target)}"

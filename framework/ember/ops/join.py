@@ -1,0 +1,133 @@
+"""Joining and splitting: ``cat``, ``stack``, ``split``, ``chunk``.
+
+``cat`` glues tensors along an existing dimension, ``stack`` along a new one (both copy).
+``split`` and ``chunk`` cut one tensor into pieces that are **views** of it.
+
+Example:
+    >>> import ember
+    >>> a, b = ember.arange(5).split([2, 3])
+    >>> a, b
+    (tensor([0, 1]), tensor([2, 3, 4]))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._backend import get_array_module
+from ember._tensor import Tensor, normalize_dim
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.ops._dispatch import promoted_arrays, tracks_grad
+
+
+class Cat(Function):
+    """Arrays concatenated along ``axis``."""
+
+    @staticmethod
+    def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Cat.forward")
+
+
+class Stack(Function):
+    """Arrays of one shape stacked along a new ``axis``."""
+
+    @staticmethod
+    def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Stack.forward")
+
+
+class Slice(Function):
+    """``a[start:stop]`` along ``axis`` (a view)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axis: int, start: int, stop: int) -> Any:
+        return a[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def _common_tensors(tensors: Any, name: str) -> list[Tensor]:
+    """The tensors converted to their promoted dtype (``cat`` promotes like ``+``)."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError(f"ember.{name}(): expected a non-empty list of Tensors")
+    result = tensors[0]
+    for t in tensors[1:]:
+        _, _, dt = promoted_arrays(result, t)
+        if dt is not None:
+            result = result.to(dt)
+    return [t.to(result.dtype) for t in tensors]
+
+
+def _run(fn: type[Function], axis: int, tensors: list[Tensor]) -> Tensor:
+    if tracks_grad(*tensors):
+        return fn.apply(axis, *tensors)
+    return Tensor._make(fn.forward(NO_GRAD_CTX, axis, *(t._data for t in tensors)))
+
+
+def cat(tensors: Any, dim: int = 0) -> Tensor:
+    """The tensors joined along dimension ``dim`` (all other sizes must match).
+
+    Raises:
+        RuntimeError: "Sizes of tensors must match except in dimension 0. Expected size 3
+            but got size 4 for tensor number 1 in the list."
+    """
+    tensors = _common_tensors(tensors, "cat")
+    # PyTorch skips 1-D empty tensors (the legacy "empty" placeholder) in cat.
+    tensors = [t for t in tensors if t.shape != (0,)] or tensors[:1]
+    ndim = tensors[0].ndim
+    axis = normalize_dim(dim, ndim)
+    raise NotImplementedError("Stage 01: implement cat")
+    return _run(Cat, axis, tensors)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Any, dim: int = 0) -> Tensor:
+    """The tensors (all of one shape) stacked along a new dimension ``dim``."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    tensors = _common_tensors(tensors, "stack")
+    raise NotImplementedError("Stage 01: implement stack")
+    return _run(Stack, axis, tensors)
+
+
+def _pieces(input: Tensor, axis: int, sizes: list[int]) -> tuple[Tensor, ...]:
+    """Views of consecutive pieces of ``sizes`` along ``axis``."""
+    pieces, start = [], 0
+    for size in sizes:
+        if tracks_grad(input):
+            pieces.append(Slice.apply(input, axis, start, start + size))
+        else:
+            pieces.append(Tensor._make(
+                Slice.forward(NO_GRAD_CTX, input._data, axis, start, start + size)))
+        start += size
+    return tuple(pieces)
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views of pieces of ``tensor`` along ``dim``.
+
+    An int gives pieces of that size (the last may be smaller); a list gives the sizes.
+
+    Example:
+        >>> import ember
+        >>> [p.shape[0] for p in ember.zeros(5).split(2)]
+        [2, 2, 1]
+    """
+    axis = normalize_dim(dim, tensor.ndim)
+    length = tensor.shape[axis]
+    # Hint: turn the argument into a list of piece sizes along the axis.
+    raise NotImplementedError("Stage 01: implement split")
+    return _pieces(tensor, axis, sizes)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """At most ``chunks`` views of (nearly) equal size ``ceil(n / chunks)`` along ``dim``."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    length = input.shape[normalize_dim(dim, input.ndim)]
+    raise NotImplementedError("Stage 01: implement chunk")
+    if size == 0:
+        return split(input, [0] * chunks, dim) if length == 0 else (input,)
+    return split(input, size, dim)

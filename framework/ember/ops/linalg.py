@@ -1,0 +1,143 @@
+"""Matrix products: ``@``/``matmul``, ``mm``, ``bmm``, ``dot``.
+
+``matmul`` chooses by the number of dimensions, like PyTorch:
+
+=========  =========  ====================================================
+``a``      ``b``      result
+=========  =========  ====================================================
+1-D (n)    1-D (n)    dot product, a 0-dim tensor
+2-D        2-D        matrix product ``(n, k) @ (k, m) → (n, m)``
+1-D (k)    2-D        ``a`` as a row ``(1, k)``, then the 1 is removed: ``(m,)``
+2-D        1-D (k)    ``b`` as a column ``(k, 1)``, then the 1 is removed: ``(n,)``
+≥3-D       any ≥1-D   batched: leading (batch) dimensions broadcast
+=========  =========  ====================================================
+
+Both operands must have the same dtype (no promotion, as in PyTorch).
+
+Example:
+    >>> import ember
+    >>> (ember.ones(2, 3) @ ember.ones(3)).shape
+    ember.Size([2])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._backend import get_array_module
+from ember._dtype import SCALAR_TYPE_NAMES
+from ember._tensor import Tensor
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.grad_mode import is_grad_enabled
+from ember.ops._dispatch import dtype_of, require_tensor
+from ember.ops.broadcast import broadcast_shapes
+
+
+class MatMul(Function):
+    """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # Hint: make 1-D operands 2-D (a[None, :], b[:, None]), multiply, then drop that dim.
+        raise NotImplementedError("Stage 01: implement MatMul.forward")
+
+
+def _run(input: Tensor, other: Tensor) -> Tensor:
+    """Run ``MatMul`` on two checked tensors (fast path without a graph, like ``binary``)."""
+    if (input.requires_grad or other.requires_grad) and is_grad_enabled():
+        return MatMul.apply(input, other)
+    return Tensor._make(MatMul.forward(NO_GRAD_CTX, input._data, other._data))
+
+
+def _check_not_bool(a: Tensor, b: Tensor) -> None:
+    """PyTorch has no boolean matrix products; name the kernel it would have used."""
+    if a._data.dtype.kind != "b":
+        return
+    kernel = {(1, 1): "dot", (2, 2): "addmm_impl_cpu_", (2, 1): "addmv_impl_cpu",
+              (1, 2): "addmv_impl_cpu"}.get((a.ndim, b.ndim), "bmm")
+    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _check_same_dtype(a: Tensor, b: Tensor) -> None:
+    if a._data.dtype is not b._data.dtype and a._data.dtype != b._data.dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{_name(a).lower()} != {_name(b).lower()}")
+
+
+def _name(t: Tensor) -> str:
+    return SCALAR_TYPE_NAMES[dtype_of(t._data)]
+
+
+def _shape_str(shape: tuple[int, ...]) -> str:
+    return "x".join(str(s) for s in shape)
+
+
+def check_matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    """Raise PyTorch's RuntimeError when shapes ``a`` and ``b`` cannot be matrix-multiplied.
+
+    Raises:
+        RuntimeError: e.g. "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)",
+            "size mismatch, got input (2), mat (2x3), vec (4)", or a batch dimension
+            mismatch in broadcasting's words.
+    """
+    # Hint: k of a is a[-1]; k of b is b[0] for 1-D, else b[-2]; batch dims broadcast.
+    raise NotImplementedError("Stage 01: implement check_matmul_shapes")
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """The matrix product with PyTorch's 1-D, 2-D and batched rules (see the module doc).
+
+    Example:
+        >>> import ember
+        >>> ember.matmul(ember.ones(3), ember.ones(3, 4)).shape
+        ember.Size([4])
+    """
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        require_tensor(input, "matmul")
+        require_tensor(other, "matmul", "other")
+    a, b = input._data, other._data
+    # Two matrices that fit need no further checks: skip them on this (hot) path.
+    if not (a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]):
+        check_matmul_shapes(a.shape, b.shape)
+    if a.dtype is not b.dtype:
+        _check_same_dtype(input, other)
+    if a.dtype.kind == "b":
+        _check_not_bool(input, other)
+    if (input.requires_grad or other.requires_grad) and is_grad_enabled():
+        return MatMul.apply(input, other)
+    return Tensor._make(MatMul.forward(NO_GRAD_CTX, a, b))
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The product of two matrices: ``(n, k) @ (k, m) → (n, m)``; no broadcasting."""
+    raise NotImplementedError("Stage 01: implement mm")
+    if input._data.dtype is not mat2._data.dtype:
+        _check_same_dtype(input, mat2)
+    _check_not_bool(input, mat2)
+    return _run(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product ``(B, n, k) @ (B, k, m) → (B, n, m)``; no broadcasting."""
+    raise NotImplementedError("Stage 01: implement bmm")
+    _check_same_dtype(input, mat2)
+    _check_not_bool(input, mat2)
+    return _run(input, mat2)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The dot product ``Σ aᵢ bᵢ`` of two 1-D tensors, as a 0-dim tensor."""
+    raise NotImplementedError("Stage 01: implement dot")
+    if input._data.dtype != tensor._data.dtype:
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                           f"{_name(input)} and {_name(tensor)}")
+    _check_not_bool(input, tensor)
+    return _run(input, tensor)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix times vector: ``(n, k) @ (k,) → (n,)``."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got "
+                           f"{input.ndim}, {input.ndim}, {vec.ndim}")
+    return matmul(input, vec)

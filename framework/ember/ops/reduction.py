@@ -1,0 +1,278 @@
+"""Reductions: ``sum mean prod max min argmax argmin std var all any``.
+
+A reduction collapses the dimensions listed in ``dim`` (all of them when ``dim`` is None).
+With ``keepdim=True`` each collapsed dimension stays as size 1, so the result still
+broadcasts against the input: ``x - x.mean(1, keepdim=True)`` centres every row.
+
+dtypes follow PyTorch: ``sum``/``prod`` of integers or bools give ``int64``; ``mean``,
+``std`` and ``var`` need a floating point input.
+
+Example:
+    >>> import ember
+    >>> x = ember.tensor([[1., 2.], [3., 4.]])
+    >>> x.sum(dim=0), x.mean(1, keepdim=True).shape
+    (tensor([4., 6.]), ember.Size([2, 1]))
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from ember._backend import get_array_module, quiet
+from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
+from ember._tensor import Tensor, normalize_dim
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.grad_mode import is_grad_enabled
+from ember.ops._dispatch import binary, dtype_of, tracks_grad, unary
+from ember.ops.elementwise import Maximum, Minimum
+
+
+class _ReturnType:
+    """Shared ``repr`` of PyTorch's ``torch.return_types.max(values=..., indices=...)``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        pairs = zip(self._fields, self, strict=True)
+        fields = ",\n".join(f"{name}={value!r}" for name, value in pairs)
+        return f"ember.return_types.{type(self).__name__}(\n{fields})"
+
+
+def _return_type(name: str) -> type:
+    """A named tuple ``(values, indices)`` called ``name``, e.g. the result of ``t.max(dim)``."""
+    return type(name, (_ReturnType, namedtuple(name, ["values", "indices"])), {"__slots__": ()})
+
+
+_ReturnTypes = {"max": _return_type("max"), "min": _return_type("min")}
+
+
+def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """``dim`` (None, an int, or a tuple/list of ints) as a tuple of non-negative axes.
+
+    Raises:
+        IndexError: "Dimension out of range (expected to be in range of [-2, 1], but got 2)".
+    """
+    # Hint: normalize_dim checks one dim and makes it non-negative.
+    raise NotImplementedError("Stage 01: implement reduction_axes")
+
+
+class Sum(Function):
+    """``Σ a`` over ``axes``; d/da = 1 broadcast back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sum.forward")
+
+
+class Mean(Function):
+    """``Σ a / n`` over ``axes``; d/da = 1/n broadcast back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, keepdim: bool) -> Any:
+        raise NotImplementedError("Stage 01: implement Mean.forward")
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements each output element of a reduction over ``axes`` combines."""
+    count = 1
+    for axis in axes:
+        count *= shape[axis]
+    return count
+
+
+class Prod(Function):
+    """``Π a`` over one axis (or all)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Prod.forward")
+
+
+class Var(Function):
+    """``Σ (a - mean)² / (n - correction)`` over ``axes``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
+        raise NotImplementedError("Stage 01: implement Var.forward")
+
+
+class MaxMin(Function):
+    """The largest (``largest=True``) or smallest value along one axis, and its index."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axis: int, keepdim: bool, largest: bool) -> Any:
+        # Hint: a.max/a.argmax (and min/argmin) take axis and keepdims; indices are int64.
+        raise NotImplementedError("Stage 01: implement MaxMin.forward")
+
+
+class Amax(Function):
+    """The largest (or smallest) of all elements."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, largest: bool) -> Any:
+        raise NotImplementedError("Stage 01: implement Amax.forward")
+
+
+def _sum_dtype(input: Tensor, dtype: Any) -> Any:
+    """The accumulation dtype: ``dtype`` if given, int64 for integers and bools."""
+    if dtype is not None:
+        return as_dtype(dtype).numpy
+    raise NotImplementedError("Stage 01: implement _sum_dtype")
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
+        dtype: Any = None) -> Tensor:
+    """The sum over ``dim`` (all elements when None).
+
+    Example:
+        >>> import ember
+        >>> ember.tensor([[True, False], [True, True]]).sum(1)
+        tensor([1, 2])
+    """
+    axes = None if dim is None else reduction_axes(dim, input._data.ndim)
+    dt = _sum_dtype(input, dtype)
+    if input.requires_grad and is_grad_enabled():
+        return Sum.apply(input, axes, keepdim, dt)
+    return Tensor._make(Sum.forward(NO_GRAD_CTX, input._data, axes, keepdim, dt))
+
+
+def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The product over one dimension ``dim`` (all elements when None)."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError("prod(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    axes = reduction_axes(dim, input._data.ndim)
+    return unary(Prod, input, axes, keepdim, _sum_dtype(input, dtype))
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The arithmetic mean over ``dim``; the input must be floating point.
+
+    Raises:
+        RuntimeError: for integer or bool inputs, in PyTorch's words.
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    raise NotImplementedError("Stage 01: implement mean")
+    return unary(Mean, input, reduction_axes(dim, input._data.ndim), keepdim)
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """The variance ``Σ (x - mean)² / (N - correction)`` over ``dim``.
+
+    ``correction`` defaults to 1 (Bessel's correction, the unbiased estimate);
+    ``unbiased=False`` means ``correction=0``.
+    """
+    if isinstance(dim, bool):  # var(unbiased) positional form
+        dim, unbiased = None, dim
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    with quiet(input._data):  # fewer elements than the correction: nan, silently
+        return unary(Var, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """The standard deviation, ``sqrt(var(...))``, with the same arguments as ``var``."""
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
+    name = "max" if largest else "min"
+    if isinstance(dim, Tensor):  # max(input, other): the elementwise maximum
+        return binary(Maximum if largest else Minimum, input, dim)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return unary(Amax, input, largest)
+    axis = normalize_dim(dim, input._data.ndim)
+    if input._data.ndim and input._data.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    if input._data.ndim == 0:
+        zero = get_array_module(input._data).zeros((), dtype=int64.numpy)
+        return _ReturnTypes[name](input.clone(), Tensor._make(zero))
+    if tracks_grad(input):
+        values, indices = MaxMin.apply(input, axis, keepdim, largest)
+    else:
+        pair = MaxMin.forward(NO_GRAD_CTX, input._data, axis, keepdim, largest)
+        values, indices = Tensor._make(pair[0]), Tensor._make(pair[1])
+    return _ReturnTypes[name](values, indices)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """The largest element (a 0-dim tensor), or ``(values, indices)`` along ``dim``.
+
+    ``max(input, other_tensor)`` is the elementwise ``maximum``.
+
+    Example:
+        >>> import ember
+        >>> ember.tensor([[1, 5], [7, 2]]).max(dim=1).indices
+        tensor([1, 0])
+    """
+    return _max_or_min(input, dim, keepdim, largest=True)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """The smallest element, or ``(values, indices)`` along ``dim`` (see ``max``)."""
+    return _max_or_min(input, dim, keepdim, largest=False)
+
+
+def _arg_extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
+    """Shared body of ``argmax``/``argmin``: checks, then the index of the extreme value."""
+    name = "argmax" if largest else "argmin"
+    data = input._data
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None and data.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                         "input.numel() == 0.")
+    axis = None if dim is None else normalize_dim(dim, data.ndim)
+    if axis is not None and data.ndim == 0:
+        axis = None  # a 0-dim tensor along "dim 0": its only element
+    elif axis is not None and data.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    raise NotImplementedError("Stage 01: implement _arg_extreme")
+
+
+def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The index of the largest element (in the flattened tensor when ``dim`` is None).
+
+    Example:
+        >>> import ember
+        >>> ember.tensor([[1, 5], [7, 2]]).argmax()
+        tensor(2)
+    """
+    return _arg_extreme(input, dim, keepdim, largest=True)
+
+
+def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The index of the smallest element (in the flattened tensor when ``dim`` is None)."""
+    return _arg_extreme(input, dim, keepdim, largest=False)
+
+
+def _logical(input: Tensor, dim: Any, keepdim: bool, every: bool) -> Tensor:
+    """Shared body of ``all``/``any``; uint8 inputs give uint8 like PyTorch, others bool."""
+    axes = reduction_axes(dim, input._data.ndim)
+    raise NotImplementedError("Stage 01: implement _logical")
+    if input._data.dtype == uint8.numpy:
+        result = result.astype(uint8.numpy)
+    return Tensor._make(result)
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True where every element over ``dim`` is non-zero."""
+    return _logical(input, dim, keepdim, every=True)
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True where some element over ``dim`` is non-zero."""
+    return _logical(input, dim, keepdim, every=False)

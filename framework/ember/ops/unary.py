@@ -1,0 +1,220 @@
+"""One-tensor elementwise math: ``neg abs exp log sqrt sin cos tanh sigmoid relu sign clamp``.
+
+Functions of real analysis (``exp``, ``log``, ``sqrt``, ``sin``, ``cos``, ``tanh``,
+``sigmoid``) turn integer tensors into the default float dtype first (``float32``, like
+PyTorch; NumPy alone would give ``float64``). ``neg``, ``abs``, ``sign``, ``relu`` and
+``clamp`` keep the dtype.
+
+Example:
+    >>> import ember
+    >>> ember.tensor([1, 4]).sqrt()
+    tensor([1., 2.])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._backend import get_array_module, quiet
+from ember._tensor import Tensor
+from ember.autograd.function import Context, Function
+from ember.ops._dispatch import floating, promoted_arrays, unary
+
+
+class Neg(Function):
+    """``-a``; d/da = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Neg.forward")
+
+
+class Abs(Function):
+    """``|a|``; d/da = sign(a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Abs.forward")
+
+
+class Exp(Function):
+    """``e^a``; d/da = e^a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Exp.forward")
+
+
+class Log(Function):
+    """``ln a`` (``-inf`` at 0, ``nan`` below, without warnings); d/da = 1/a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Log.forward")
+
+
+class Sqrt(Function):
+    """``√a`` (``nan`` below 0); d/da = 1/(2√a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sqrt.forward")
+
+
+class Sin(Function):
+    """``sin a``; d/da = cos a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sin.forward")
+
+
+class Cos(Function):
+    """``cos a``; d/da = -sin a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Cos.forward")
+
+
+class Tanh(Function):
+    """``tanh a``; d/da = 1 - tanh² a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Tanh.forward")
+
+
+class Sigmoid(Function):
+    """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
+
+    ``e^-a`` overflows for large negative ``a``, so both branches use ``e = e^-|a|`` (at
+    most 1): ``1 / (1 + e)`` for ``a ≥ 0`` and the equal ``e / (1 + e)`` for ``a < 0``.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sigmoid.forward")
+
+
+class Relu(Function):
+    """``max(a, 0)``; d/da = 1 where a > 0 else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Relu.forward")
+
+
+class Sign(Function):
+    """-1, 0 or 1 by the sign of ``a``; gradient 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Sign.forward")
+
+
+class Clamp(Function):
+    """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, low: Any, high: Any) -> Any:
+        raise NotImplementedError("Stage 01: implement Clamp.forward")
+
+
+def neg(input: Tensor) -> Tensor:
+    """``-input``.
+
+    Example:
+        >>> import ember
+        >>> ember.neg(ember.tensor([1, -2]))
+        tensor([-1,  2])
+    """
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    return unary(Neg, input)
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
+    """``|input|`` elementwise."""
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return unary(Abs, input)
+
+
+def exp(input: Tensor) -> Tensor:
+    """``e ** input`` elementwise (integers become the default float dtype)."""
+    with quiet(input._data):  # exp(100.) = inf silently, as in PyTorch
+        return unary(Exp, floating(input))
+
+
+def log(input: Tensor) -> Tensor:
+    """The natural logarithm elementwise (integers become the default float dtype)."""
+    with quiet(input._data):  # log(0) = -inf and log(-1) = nan, silently as in PyTorch
+        return unary(Log, floating(input))
+
+
+def sqrt(input: Tensor) -> Tensor:
+    """The square root elementwise (integers become the default float dtype)."""
+    with quiet(input._data):  # sqrt(-1) = nan, silently as in PyTorch
+        return unary(Sqrt, floating(input))
+
+
+def sin(input: Tensor) -> Tensor:
+    """The sine elementwise, in radians."""
+    return unary(Sin, floating(input))
+
+
+def cos(input: Tensor) -> Tensor:
+    """The cosine elementwise, in radians."""
+    return unary(Cos, floating(input))
+
+
+def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent elementwise."""
+    return unary(Tanh, floating(input))
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """The logistic function ``1 / (1 + e^-x)`` elementwise."""
+    return unary(Sigmoid, floating(input))
+
+
+def relu(input: Tensor) -> Tensor:
+    """``max(input, 0)`` elementwise (the dtype is kept)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return unary(Relu, input)
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 elementwise, in the input's dtype (a bool is its own sign)."""
+    if input._data.dtype.kind == "b":
+        return input.clone()
+    return unary(Sign, input)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Limit every element to ``[min, max]`` (either bound may be None).
+
+    The bounds take part in type promotion: an integer tensor clamped with float bounds
+    becomes float32.
+
+    Example:
+        >>> import ember
+        >>> ember.tensor([-2., 0.5, 3.]).clamp(min=0., max=1.)
+        tensor([0.0000, 0.5000, 1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
+    for bound in (min, max):
+        if bound is not None:
+            _, _, dt = promoted_arrays(input, bound)
+            input = input.to(dt) if dt is not None else input
+    low = min._data if isinstance(min, Tensor) else min
+    high = max._data if isinstance(max, Tensor) else max
+    return unary(Clamp, input, low, high)
+
+
+clip = clamp
