@@ -48,7 +48,7 @@ grade: $(VENV)/.course
 	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT)/grades
 
 bench: $(VENV)/.oracle
-	$(PY) -m bench.ops
+	$(PY) -m bench
 
 lint: $(VENV)/.course
 	$(VENV)/bin/ruff check autograder solutions tests bench

@@ -45,11 +45,11 @@ def _ne(self: Tensor, other: Any) -> Any:
 
 
 def _floordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.div(self, other, rounding_mode="floor")
+    return elementwise.floor_divide(self, other)
 
 
 def _rfloordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.div(other, self, rounding_mode="floor")
+    return elementwise.floor_divide(other, self)
 
 
 def _split(self: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:

@@ -130,6 +130,28 @@ class _NoGradContext(Context):
 NO_GRAD_CTX = _NoGradContext()
 
 
+#: One ``Context`` subclass per node name, made on first use.
+_NODE_CLASSES: dict[str, type[Context]] = {}
+#: The node name of each op whose name does not depend on its arguments.
+_FIXED_NAMES: dict[type, str] = {}
+
+
+def _node_class(name: str) -> type[Context]:
+    """The ``Context`` subclass called ``name`` (e.g. ``MulBackward0``)."""
+    node_type = _NODE_CLASSES.get(name)
+    if node_type is None:
+        node_type = type(name, (Context,), {"__slots__": (), "__module__": __name__})
+        _NODE_CLASSES[name] = node_type
+    return node_type
+
+
+def _fixed_name(fn: type) -> str:
+    name = _FIXED_NAMES.get(fn)
+    if name is None:
+        name = _FIXED_NAMES[fn] = node_name(fn)
+    return name
+
+
 class Function:
     """Base class of every differentiable operation.
 
@@ -182,11 +204,15 @@ class Function:
             if type(output) is tuple:
                 return tuple(Tensor._make(o) for o in output)
             return Tensor._make(output)
-        # Recording: the ctx is the graph node of this call (PyTorch's grad_fn).
-        ctx = _new(Context)
+        # Recording: the ctx is the graph node of this call (PyTorch's grad_fn), an
+        # instance of a class named after the node, so type(y.grad_fn).__name__ is
+        # "MulBackward0" as in PyTorch.
+        namer = _NAMERS.get(cls.__name__)
+        name = namer(args) if namer is not None else _fixed_name(cls)
+        ctx = _new(_node_class(name))
         ctx._fn = cls
         ctx._saved = ()
-        ctx._name = None
+        ctx._name = name
         ctx._tensor_hooks = None
         ctx._freed = False
         ctx.next_functions = tuple(edges)
@@ -195,9 +221,6 @@ class Function:
         if TRACE_STATE["active"]:
             ctx._trace_fn = cls
             ctx._trace_args = args
-        namer = _NAMERS.get(cls.__name__)
-        if namer is not None:
-            ctx._name = namer(args)
         if type(output) is tuple:
             return _wrap_outputs(ctx, args, arrays, output)
         # One output (the common case), inlined: this runs for every recorded op.

@@ -18,6 +18,7 @@ _FIXED = {
     "Cast": "ToCopyBackward0", "Contiguous": "CloneBackward0", "Reshape": "ViewBackward0",
     "Clamp": "ClampBackward1", "Slice": "SplitBackward0", "Var": "VarBackward0",
     "CopySlices": "CopySlices", "Fill": "FillBackward2", "Copy": "CopyBackwards",
+    "SqueezeDim": "SqueezeBackward1", "FloorDivide": "NotImplemented",
 }
 
 
@@ -67,17 +68,6 @@ def _sub(args: tuple) -> str:
     return "SubBackward0" if _is_tensor(args[0]) else "RsubBackward1"
 
 
-def _view(args: tuple) -> str:
-    """``view`` also implements squeeze/unsqueeze; name those like PyTorch does."""
-    old, new = tuple(args[0]._data.shape), tuple(args[1])
-    if any(size == 1 and new[:i] + new[i + 1:] == old for i, size in enumerate(new)):
-        return "UnsqueezeBackward0"
-    if len(new) < len(old) and tuple(s for s in old if s != 1) == tuple(
-            s for s in new if s != 1):
-        return "SqueezeBackward0"
-    return "ViewBackward0"
-
-
 def _getitem(args: tuple) -> str:
     items = args[1] if isinstance(args[1], tuple) else (args[1],)
     kinds = {type(item) for item in items if item is not Ellipsis}
@@ -101,6 +91,6 @@ def _amax(args: tuple) -> str:
 #: Ops whose name depends on the arguments of the call (computed when it is recorded).
 NAMERS: dict[str, Callable[[tuple], str]] = {
     "Sum": _reduction("Sum"), "Mean": _reduction("Mean"), "Prod": _reduction("Prod"),
-    "MatMul": _matmul, "Pow": _pow, "Sub": _sub, "View": _view, "GetItem": _getitem,
+    "MatMul": _matmul, "Pow": _pow, "Sub": _sub, "GetItem": _getitem,
     "MaxMin": _max_min, "Amax": _amax,
 }

@@ -127,6 +127,14 @@ class Div(Function):
         ### END SOLUTION
 
 
+class FloorDivide(Div):
+    """``a // b``: ``Div`` with ``rounding_mode="floor"``, without a derivative in PyTorch."""
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 class Remainder(Function):
     """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``).
 
@@ -332,12 +340,17 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         input = input.to(default) if isinstance(input, Tensor) else float(input)
         other = other.to(default) if isinstance(other, Tensor) else float(other)
     ### END SOLUTION
+    return _divide(Div, input, other, rounding_mode)
+
+
+def _divide(fn: type[Function], input: Any, other: Any, rounding_mode: str | None) -> Tensor:
+    """Run the division op ``fn`` (``Div`` or ``FloorDivide``) on promoted operands."""
     if _nonzero(other):
-        return binary(Div, input, other, rounding_mode)
+        return binary(fn, input, other, rounding_mode)
     # PyTorch divides by zero silently (inf, nan); silence NumPy's warnings. Only here,
     # because entering errstate costs more than a whole small division.
     with quiet(None):
-        return binary(Div, input, other, rounding_mode)
+        return binary(fn, input, other, rounding_mode)
 
 
 def _nonzero(divisor: Any) -> bool:
@@ -355,8 +368,17 @@ def true_divide(input: Any, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """``input // other``: division rounded towards minus infinity."""
-    return div(input, other, rounding_mode="floor")
+    """``input // other``: division rounded towards minus infinity.
+
+    The values of ``div(input, other, rounding_mode="floor")``; unlike it, and like
+    PyTorch, ``//`` has no derivative (backward raises).
+    """
+    if not isinstance(other, OPERAND_TYPES):
+        other = as_operand(other)
+    if not isinstance(input, OPERAND_TYPES):
+        input = as_operand(input)
+    _check_integer_division("div_floor_cpu", input, other)
+    return _divide(FloorDivide, input, other, "floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:

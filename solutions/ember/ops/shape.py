@@ -89,6 +89,18 @@ class View(Function):
         ### END SOLUTION
 
 
+class Squeeze(View):
+    """``squeeze()``: a ``View``; its own class only so its node is ``SqueezeBackward0``."""
+
+
+class SqueezeDim(View):
+    """``squeeze(dim)``: a ``View`` whose node PyTorch names ``SqueezeBackward1``."""
+
+
+class Unsqueeze(View):
+    """``unsqueeze(dim)``: a ``View``; its node is ``UnsqueezeBackward0``."""
+
+
 class Reshape(Function):
     """Another shape: a view when the strides allow it, else a copy."""
 
@@ -345,7 +357,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     drop = {d for d in dims if shape[d] == 1}
     new_shape = tuple(s for i, s in enumerate(shape) if i not in drop)
     ### END SOLUTION
-    return unary(View, input, new_shape)
+    return unary(Squeeze if dim is None else SqueezeDim, input, new_shape)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -355,7 +367,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     position = normalize_dim(dim, len(shape) + 1)
     new_shape = shape[:position] + (1,) + shape[position:]
     ### END SOLUTION
-    return unary(View, input, new_shape)
+    return unary(Unsqueeze, input, new_shape)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:

@@ -24,7 +24,8 @@ from ember.autograd.graph import share_storage
 from ember.ops import _dispatch, indexing, join, shape, unary
 from ember.ops._dispatch import shares_memory
 
-_dispatch.VIEW_OPS.update((shape.View, shape.Permute, shape.Expand))
+_dispatch.VIEW_OPS.update((shape.View, shape.Squeeze, shape.SqueezeDim, shape.Unsqueeze,
+                           shape.Permute, shape.Transpose, shape.T, shape.Expand))
 _dispatch.MAYBE_VIEW_OPS.add(shape.Reshape)
 # PyTorch's backward of these uses the output, so an in-place change of it must raise.
 OUTPUT_SAVERS.update((unary.Exp, unary.Tanh, unary.Sigmoid, unary.Sqrt))
