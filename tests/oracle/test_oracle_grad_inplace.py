@@ -2,11 +2,12 @@
 ops, version counters (``t._version``, shared with views) and the two in-place errors.
 """
 
-import ember
 import numpy as np
 import pytest
 import torch
 from _oracle import assert_grads, assert_same, exception_kind, leaves, message, quiet
+
+import ember
 
 RNG = np.random.default_rng(31)
 A = RNG.standard_normal((3, 4)).astype(np.float32)

@@ -2,13 +2,14 @@
 repeated indices, boolean masks), masked assignment and dtype casts: ember against torch.
 """
 
-import ember
 import numpy as np
 import pytest
 import torch
 from _oracle import GRAD_SETTINGS, assert_grads, grad_arrays, grad_check, leaves, shapes
 from hypothesis import given
 from hypothesis import strategies as st
+
+import ember
 
 FLOAT_DTYPES = ("float32", "float64")
 RNG = np.random.default_rng(11)
