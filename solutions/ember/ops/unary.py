@@ -212,9 +212,10 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
-        xp = get_array_module(a)
         ### BEGIN SOLUTION 02
-        return xp.where(a > 0, grad, 0)
+        # A multiply by the 0/1 mask is several times faster than xp.where here; it
+        # differs only for a nan/inf gradient arriving where a <= 0 (PyTorch gives 0).
+        return grad * (a > 0)
         ### END SOLUTION
 
 
