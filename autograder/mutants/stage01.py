@@ -70,8 +70,8 @@ MUTANTS = (
         name="matmul_1d_left_as_column",
         stage="01",
         path="ember/ops/linalg.py",
-        old="        rows = a[None, :] if a.ndim == 1 else a",
-        new="        rows = a[:, None] if a.ndim == 1 else a",
+        old="        rows = a[None, :] if a.ndim == 1 else a  # 1-D on the left: a row vector",
+        new="        rows = a[:, None] if a.ndim == 1 else a  # 1-D on the left: a row vector",
         why="a 1-D left operand is treated as a column instead of a row vector",
     ),
     Mutant(
