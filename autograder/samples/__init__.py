@@ -33,7 +33,8 @@ class Recipe:
     """How the partial sample is made.
 
     Attributes:
-        solve: ``"path:qualname"`` patterns (fnmatch) of regions left solved.
+        solve: ``"[NN/]path:qualname"`` patterns (fnmatch) of regions left solved; with
+            ``NN/`` only the regions of stage NN.
         mutants: names of mutants (``"01/name"`` or ``"name"`` of stage 01) planted after.
         expected: stage name → expected auto score (checked by the round-trip test).
     """
@@ -69,12 +70,24 @@ def build_partial_framework(dest: Path, recipe: Recipe, root: Path | None = None
             rel = path.relative_to(mutated).as_posix()
 
             def keep(region: Region, rel: str = rel) -> bool:
-                return any(fnmatch.fnmatchcase(f"{rel}:{region.qualname}", p)
-                           for p in recipe.solve)
+                return any(_solves(pattern, rel, region) for pattern in recipe.solve)
 
             text = strip_solutions(path.read_text(encoding="utf-8"), None, rel, keep=keep)
             (Path(dest) / rel).write_text(text, encoding="utf-8", newline="\n")
     return package
+
+
+def _solves(pattern: str, rel: str, region: Region) -> bool:
+    """Does ``pattern`` (``"[NN/]path:qualname"``, fnmatch) leave ``region`` solved?
+
+    A ``NN/`` prefix limits the pattern to the regions of stage ``NN``.
+    """
+    stage, slash, rest = pattern.partition("/")
+    if slash and stage.isdigit():
+        if region.stage != stage:
+            return False
+        pattern = rest
+    return fnmatch.fnmatchcase(f"{rel}:{region.qualname}", pattern)
 
 
 def _with_notebooks(folder: Path, release_dir: Path) -> None:

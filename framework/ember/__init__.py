@@ -16,6 +16,8 @@ import builtins as _builtins
 from ember import (
     _tensor_methods,  # noqa: F401 - binds the ops as Tensor methods
     autograd,
+    nn,
+    optim,
 )
 from ember._creation import (
     arange,
@@ -105,7 +107,7 @@ from ember.ops.elementwise import (
     true_divide,
     where,
 )
-from ember.ops.join import cat, chunk, concat, concatenate, split, stack
+from ember.ops.join import cat, concat, concatenate, stack
 from ember.ops.linalg import bmm, dot, matmul, mm, mv
 from ember.ops.reduction import all, any, argmax, argmin, max, mean, min, prod, std, sum, var
 from ember.ops.shape import (
@@ -134,8 +136,12 @@ from ember.ops.unary import (
     sqrt,
     tanh,
 )
+from ember.ops.views import chunk, split
 
 multiply, subtract, divide, negative = mul, sub, div, neg
+
+# Last: the tracer and the define-then-run engine use the functions above at import time.
+from ember import jit, static  # noqa: E402
 
 
 def is_tensor(obj: object) -> _builtins.bool:
@@ -175,6 +181,7 @@ __all__ = [
     "broadcast_shapes", "broadcast_tensors", "broadcast_to", "reshape", "permute",
     "transpose", "swapaxes", "t", "squeeze", "unsqueeze", "flatten", "clone", "cat",
     "concat", "concatenate", "stack", "split", "chunk",
-    # autograd
-    "autograd", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    # autograd, modules, optimizers
+    "autograd", "jit", "nn", "optim", "static", "no_grad", "enable_grad",
+    "set_grad_enabled", "is_grad_enabled",
 ]

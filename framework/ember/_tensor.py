@@ -18,13 +18,15 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from ember._backend import ARRAY_TYPES, default_array_module
 from ember._device import CPU, device
 from ember._dtype import dtype, float32, from_numpy_dtype
 from ember._size import Size
+from ember._tracing import TRACE_STATE, warn_python_value
 
 _new = object.__new__
 _asarray = default_array_module().asarray
@@ -38,16 +40,22 @@ class Tensor:
     ``Tensor()`` an empty one. Prefer ``ember.tensor(data)``, which infers the dtype.
 
     Attributes:
-        requires_grad: whether autograd (stage 02) records operations on this tensor.
-        grad: the accumulated gradient (stage 02), None until then.
-        grad_fn: the ``Function`` node that made this tensor (stage 02), None for leaves.
+        requires_grad: whether autograd records operations on this tensor.
+        grad: the accumulated gradient, None until a backward reaches this leaf.
+        grad_fn: the graph node (the ``ctx`` of the op) that made this tensor; None for
+            leaves.
     """
 
-    __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "__weakref__")
+    # Slots, not a __dict__: a 4×4 tensor must be cheap to create. The autograd slots
+    # after grad_fn are filled lazily (reading an unset one raises AttributeError):
+    # _output_nr (which output of grad_fn), _version_counter (shared with views), _base
+    # (the tensor a view looks into), _accumulator (a leaf's AccumulateGrad node).
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_output_nr",
+                 "_version_counter", "_base", "_accumulator", "__weakref__")
 
     def __init__(self, *args: Any, device: Any = None) -> None:
         self._data = legacy_data(args, float32)
-        self.requires_grad = False
+        self._requires_grad = False
         self.grad = None
         self.grad_fn = None
 
@@ -62,7 +70,7 @@ class Tensor:
             data = _asarray(data)
         t = _new(Tensor)
         t._data = data
-        t.requires_grad = requires_grad
+        t._requires_grad = requires_grad
         t.grad = None
         t.grad_fn = None
         return t
@@ -93,6 +101,22 @@ class Tensor:
         """The number of dimensions (alias of ``dim()``)."""
         return self._data.ndim
 
+    # The getter is a C-level attrgetter: ``requires_grad`` is read on every op.
+    requires_grad = property(attrgetter("_requires_grad"), doc="""Whether autograd records
+        operations on this tensor (only floating point tensors may require grad).""")
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach().")
+        self._requires_grad = bool(value)
+
     @property
     def is_leaf(self) -> bool:
         """True for tensors not produced by a recorded operation."""
@@ -100,12 +124,37 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """The same memory as a tensor that autograd does not track."""
+        """The same memory as a tensor that autograd does not track.
+
+        Unlike ``detach()``, the result has its own version counter (as in PyTorch), so
+        in-place changes through ``.data`` escape the saved-tensor check: ``w.data -= lr *
+        w.grad`` is the classic manual update step.
+        """
         return Tensor._make(self._data)
 
     @data.setter
     def data(self, value: Tensor) -> None:
         self._data = value._data
+
+    @property
+    def _version(self) -> int:
+        """How many in-place operations changed this tensor's memory (shared with views)."""
+        from ember.autograd.graph import version_counter
+
+        return version_counter(self)[0]
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of ``grad_fn`` this tensor is (0 for leaves)."""
+        return self._output_nr if self.grad_fn is not None else 0
+
+    @property
+    def retains_grad(self) -> bool:
+        """True when ``retain_grad()`` was called on this non-leaf tensor."""
+        if self.grad_fn is None or not self.grad_fn._tensor_hooks:
+            return False
+        hooks = self.grad_fn._tensor_hooks.get(self._output_nr, ())
+        return any(getattr(hook, "_retains_grad", False) for hook in hooks)
 
     def dim(self) -> int:
         """The number of dimensions."""
@@ -146,12 +195,87 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return ``self``."""
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
     def detach(self) -> Tensor:
-        """A tensor sharing this memory that autograd does not track."""
-        return Tensor._make(self._data)
+        """A tensor sharing this memory (and its version counter) that autograd ignores."""
+        from ember.autograd.graph import version_counter
+
+        out = Tensor._make(self._data)
+        out._version_counter = version_counter(self)
+        return out
+
+    def detach_(self) -> Tensor:
+        """Make this tensor a leaf that does not require grad, in place."""
+        if getattr(self, "_base", None) is not None and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # ----------------------------------------------------------------- autograd
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        Args:
+            gradient: d(loss)/d(self), of self's shape; may be omitted for one element.
+            retain_graph: keep the saved arrays for a second backward through this graph.
+            create_graph: not supported (gradients of gradients).
+            inputs: accumulate only into these leaves.
+
+        Example:
+            >>> import ember
+            >>> x = ember.tensor(2., requires_grad=True)
+            >>> (x ** 3).backward()
+            >>> x.grad
+            tensor(12.)
+        """
+        from ember.autograd.engine import backward
+
+        backward((self,), None if gradient is None else (gradient,), retain_graph,
+                 create_graph, inputs)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
+        replacement gradient.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        from ember.autograd.graph import RemovableHandle, accumulator
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node = self.grad_fn
+        hooks = accumulator(self)._hook_list(0) if node is None else node._hook_list(
+            self._output_nr)
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
+        import weakref
+
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self.retains_grad:
+            return  # leaves keep their gradient anyway
+        ref = weakref.ref(self)
+
+        def retain(grad: Tensor) -> None:
+            tensor = ref()
+            if tensor is not None:
+                old = tensor.grad
+                tensor.grad = Tensor._make(grad._data.copy() if old is None
+                                           else old._data + grad._data)
+
+        retain._retains_grad = True  # type: ignore[attr-defined]
+        self.grad_fn._hook_list(self._output_nr).append(retain)
 
     # ----------------------------------------------------------------- interop
     def numpy(self, *, force: bool = False) -> Any:
@@ -177,6 +301,8 @@ class Tensor:
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
+        if TRACE_STATE["active"]:
+            warn_python_value("number")
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
@@ -184,6 +310,8 @@ class Tensor:
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of Python numbers."""
+        if TRACE_STATE["active"]:
+            warn_python_value("list")
         return self._data.tolist()
 
     def _scalar(self) -> Any:
@@ -193,9 +321,13 @@ class Tensor:
         return self._data.item()
 
     def __float__(self) -> float:
+        if TRACE_STATE["active"]:
+            warn_python_value("float")
         return float(self._scalar())
 
     def __int__(self) -> int:
+        if TRACE_STATE["active"]:
+            warn_python_value("integer")
         return int(self._scalar())
 
     def __index__(self) -> int:
@@ -205,6 +337,8 @@ class Tensor:
         return int(self._scalar())
 
     def __bool__(self) -> bool:
+        if TRACE_STATE["active"]:
+            warn_python_value("boolean")
         if self._data.size == 1:
             return bool(self._data.item())
         which = "no values" if self._data.size == 0 else "more than one value"

@@ -16,13 +16,13 @@ from ember.ops import (
     comparison,
     conversion,
     elementwise,
-    indexing,
-    join,
     linalg,
     reduction,
     shape,
     unary,
+    views,
 )
+from ember.ops.inplace import INPLACE_METHODS
 
 
 def _reflected(function: Any) -> Any:
@@ -45,15 +45,15 @@ def _ne(self: Tensor, other: Any) -> Any:
 
 
 def _floordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.div(self, other, rounding_mode="floor")
+    return elementwise.floor_divide(self, other)
 
 
 def _rfloordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.div(other, self, rounding_mode="floor")
+    return elementwise.floor_divide(other, self)
 
 
 def _split(self: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    return join.split(self, split_size, dim)
+    return views.split(self, split_size, dim)
 
 
 OPERATORS = {
@@ -72,7 +72,7 @@ OPERATORS = {
     "__or__": comparison.bitwise_or, "__ror__": _reflected(comparison.bitwise_or),
     "__xor__": comparison.bitwise_xor, "__rxor__": _reflected(comparison.bitwise_xor),
     "__invert__": comparison.bitwise_not,
-    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__getitem__": views.getitem,
 }
 
 METHODS = {
@@ -101,7 +101,7 @@ METHODS = {
         "view", "reshape", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "t",
         "squeeze", "unsqueeze", "flatten", "expand", "expand_as", "repeat", "contiguous",
         "clone")},
-    "split": _split, "chunk": join.chunk,
+    "split": _split, "chunk": views.chunk,
     # conversion
     **{name: getattr(conversion, name) for name in (
         "to", "type", "float", "double", "half", "long", "int", "byte", "bool", "cpu")},
@@ -110,7 +110,7 @@ METHODS = {
 
 def bind() -> None:
     """Attach ``OPERATORS`` and ``METHODS`` to ``Tensor``."""
-    for name, function in {**OPERATORS, **METHODS}.items():
+    for name, function in {**OPERATORS, **METHODS, **INPLACE_METHODS}.items():
         setattr(Tensor, name, function)
     Tensor.T = property(shape.reverse_dims, doc="All dimensions reversed (a view).")
     Tensor.mT = property(shape.matrix_transpose, doc="The last two dimensions swapped.")

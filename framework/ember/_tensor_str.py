@@ -188,7 +188,7 @@ def tensor_repr(tensor: Any) -> str:
         formatter = Formatter(_summarized(values) if summarize else values)
         body = _tensor_str(values, indent, summarize, formatter)
     if tensor.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{type(tensor.grad_fn).__name__}>")
+        suffixes.append(f"grad_fn=<{tensor.grad_fn.name()}>")
     elif tensor.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -1,8 +1,21 @@
-"""``ember.autograd``: the ``Function`` API and gradient modes (the engine comes in stage 02)."""
+"""``ember.autograd``: reverse-mode automatic differentiation, PyTorch's ``torch.autograd``.
 
+* ``function.py`` — ``Function`` (one op: ``forward`` and ``backward``) and ``Context``,
+  which is also the graph node that records the op;
+* ``graph.py`` — ``AccumulateGrad`` (the leaves' nodes), hook handles, version counters;
+* ``engine.py`` — ``backward`` and ``grad``: the walk over the graph;
+* ``grad_mode.py`` — ``no_grad``, ``enable_grad``, ``set_grad_enabled``;
+* ``variable.py`` — the legacy ``Variable``.
+"""
+
+from ember.autograd import grad_mode
+from ember.autograd.engine import backward, grad
 from ember.autograd.function import Context, Function
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ember.autograd.graph import Node
+from ember.autograd.variable import Variable
 
 __all__ = [
-    "Context", "Function", "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled",
+    "Context", "Function", "Node", "Variable", "backward", "enable_grad", "grad", "grad_mode",
+    "is_grad_enabled", "no_grad", "set_grad_enabled",
 ]

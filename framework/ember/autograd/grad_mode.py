@@ -24,9 +24,17 @@ def is_grad_enabled() -> bool:
 
 
 class _GradModeContext:
-    """Base of the context managers: restores the previous mode on exit; usable as decorator."""
+    """Base of the context managers: restores the previous mode on exit; usable as decorator.
+
+    Both ``@no_grad()`` and the bare ``@no_grad`` decorate a function, as in PyTorch.
+    """
 
     _target = True
+
+    def __new__(cls, orig_func: Callable | None = None) -> Any:
+        if cls is not set_grad_enabled and callable(orig_func):
+            return cls()(orig_func)  # used bare: @no_grad
+        return super().__new__(cls)
 
     def __enter__(self) -> None:
         self._previous = _state["enabled"]

@@ -24,6 +24,7 @@ from ember._promotion import result_type
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, Function
 from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.graph import share_storage
 from ember.ops.broadcast import broadcast_error
 
 _make = Tensor._make
@@ -84,7 +85,7 @@ def tracks_grad(*values: Any) -> bool:
     if not _grad_state["enabled"]:
         return False
     for value in values:
-        if isinstance(value, Tensor) and value.requires_grad:
+        if isinstance(value, Tensor) and value._requires_grad:
             return True
     return False
 
@@ -103,7 +104,7 @@ def binary(fn: type[Function], input: Any, other: Any, *extra: Any) -> Tensor:
         a, b, dt = input._data, other._data, None
         if a.dtype is not b.dtype and a.dtype != b.dtype:
             a, b, dt = promoted_arrays(input, other)
-        track = input.requires_grad or other.requires_grad
+        track = input._requires_grad or other._requires_grad
     else:
         input, other = as_operand(input), as_operand(other)
         a, b, dt = promoted_arrays(input, other)
@@ -128,11 +129,27 @@ def _wrap_int(value: Any, like: Any) -> Any:
     return _make(xp.asarray(value).astype(like._data.dtype))
 
 
+#: Ops whose result is always a view of their input (filled by ``ember/ops/views.py``).
+VIEW_OPS: set[type[Function]] = set()
+#: Ops whose result is a view only sometimes (``reshape``: when the strides allow it).
+MAYBE_VIEW_OPS: set[type[Function]] = set()
+
+
 def unary(fn: type[Function], input: Tensor, *extra: Any) -> Tensor:
     """Run a one-tensor op; ``extra`` are non-tensor arguments (dims, shapes, ...)."""
-    if input.requires_grad and _grad_state["enabled"]:
-        return fn.apply(input, *extra)
-    return _make(fn.forward(NO_GRAD_CTX, input._data, *extra))
+    if input._requires_grad and _grad_state["enabled"]:
+        out = fn.apply(input, *extra)
+    else:
+        out = _make(fn.forward(NO_GRAD_CTX, input._data, *extra))
+    if fn in VIEW_OPS or (fn in MAYBE_VIEW_OPS and shares_memory(out._data, input._data)):
+        # A view shares its input's version counter: in-place changes are seen by both.
+        share_storage(input, out)
+    return out
+
+
+def shares_memory(a: Any, b: Any) -> bool:
+    """True when two arrays may overlap in memory (a cheap bounds check)."""
+    return bool(get_array_module(a).may_share_memory(a, b))
 
 
 def floating(input: Tensor) -> Tensor:

@@ -29,7 +29,12 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, np_dtype: Any) -> Any:
+        ctx.dtype = a.dtype  # for backward (stage 02)
         return a.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        raise NotImplementedError("Stage 02: implement Cast.backward")
 
 
 def _cast(input: Tensor, dt: dtype, copy: bool = False) -> Tensor:

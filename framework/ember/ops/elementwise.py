@@ -30,11 +30,19 @@ from ember.ops._dispatch import (
 
 
 class Add(Function):
-    """``a + b``; d/da = 1, d/db = 1."""
+    """``a + b``; d/da = 1, d/db = 1.
+
+    Every backward here returns gradients in the shape of the *output*: when an input was
+    broadcast, the engine sums its gradient back to the input's shape (in one place).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         raise NotImplementedError("Stage 01: implement Add.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        raise NotImplementedError("Stage 02: implement Add.backward")
 
 
 class Sub(Function):
@@ -44,13 +52,28 @@ class Sub(Function):
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         raise NotImplementedError("Stage 01: implement Sub.forward")
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        raise NotImplementedError("Stage 02: implement Sub.backward")
+
 
 class Mul(Function):
-    """``a * b``; d/da = b, d/db = a."""
+    """``a * b``; d/da = b, d/db = a.
+
+    ``ctx.needs_input_grad`` (one bool per argument of ``apply``) lets a backward skip the
+    gradients nobody needs: an input that does not require grad, or a Python number.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Mul.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        raise NotImplementedError("Stage 02: implement Mul.backward")
 
 
 class Div(Function):
@@ -61,47 +84,130 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, rounding_mode: str | None = None) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
+        ctx.rounding_mode = rounding_mode  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Div.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        raise NotImplementedError("Stage 02: implement Div.backward")
+
+
+class FloorDivide(Div):
+    """``a // b``: ``Div`` with ``rounding_mode="floor"``, without a derivative in PyTorch."""
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 class Remainder(Function):
-    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``)."""
+    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``).
+
+    ``a % b = a - floor(a / b)·b``, so d/da = 1 and d/db = -floor(a / b).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Remainder.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        raise NotImplementedError("Stage 02: implement Remainder.backward")
 
 
 class Pow(Function):
-    """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a."""
+    """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a.
+
+    Like PyTorch, d/da is 0 where b = 0 (``a ** 0`` is the constant 1, even at a = 0) and
+    d/db is 0 where a = 0 and b ≥ 0 (where ``a^b·ln a`` would be ``0·(-inf)``).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Pow.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        grad_a = grad_b = None
+        raise NotImplementedError("Stage 02: implement Pow.backward")
+        return grad_a, grad_b
 
 
 class Maximum(Function):
-    """Elementwise ``max(a, b)`` (NaN propagates)."""
+    """Elementwise ``max(a, b)`` (NaN propagates).
+
+    d/da = 1 where a > b, 0 where a < b; at a tie both get half the gradient (PyTorch's
+    rule, the average of the two one-sided derivatives).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Maximum.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        return _select_backward(ctx, grad, a < b, a > b, a == b)
 
 
 class Minimum(Function):
-    """Elementwise ``min(a, b)`` (NaN propagates)."""
+    """Elementwise ``min(a, b)`` (NaN propagates).
+
+    d/da = 1 where a < b, 0 where a > b; at a tie both get half the gradient.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Minimum.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        return _select_backward(ctx, grad, a > b, a < b, a == b)
+
+
+def _select_backward(ctx: Context, grad: Any, a_loses: Any, b_loses: Any,
+                     tie: Any) -> tuple[Any, Any]:
+    """Gradients of ``maximum``/``minimum``: all to the winner, half each at a tie.
+
+    A NaN neither wins nor loses nor ties, so both inputs get the full gradient there, as
+    in PyTorch.
+    """
+    needs_a, needs_b = ctx.needs_input_grad[:2]
+    xp = get_array_module(grad)
+    raise NotImplementedError("Stage 02: implement _select_backward")
 
 
 class Where(Function):
-    """``condition ? a : b`` elementwise, broadcasting all three."""
+    """``condition ? a : b`` elementwise, broadcasting all three.
+
+    d/da = 1 where the condition holds, else 0; d/db the opposite. The condition (bool)
+    has no gradient.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
+        ctx.save_for_backward(condition)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Where.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
+        (condition,) = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        raise NotImplementedError("Stage 02: implement Where.backward")
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -163,12 +269,17 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         _check_integer_division(f"div_{rounding_mode}_cpu", input, other)
     # Hint: NumPy's int / int is float64; PyTorch's is the default dtype (float32).
     raise NotImplementedError("Stage 01: implement div")
+    return _divide(Div, input, other, rounding_mode)
+
+
+def _divide(fn: type[Function], input: Any, other: Any, rounding_mode: str | None) -> Tensor:
+    """Run the division op ``fn`` (``Div`` or ``FloorDivide``) on promoted operands."""
     if _nonzero(other):
-        return binary(Div, input, other, rounding_mode)
+        return binary(fn, input, other, rounding_mode)
     # PyTorch divides by zero silently (inf, nan); silence NumPy's warnings. Only here,
     # because entering errstate costs more than a whole small division.
     with quiet(None):
-        return binary(Div, input, other, rounding_mode)
+        return binary(fn, input, other, rounding_mode)
 
 
 def _nonzero(divisor: Any) -> bool:
@@ -186,8 +297,17 @@ def true_divide(input: Any, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """``input // other``: division rounded towards minus infinity."""
-    return div(input, other, rounding_mode="floor")
+    """``input // other``: division rounded towards minus infinity.
+
+    The values of ``div(input, other, rounding_mode="floor")``; unlike it, and like
+    PyTorch, ``//`` has no derivative (backward raises).
+    """
+    if not isinstance(other, OPERAND_TYPES):
+        other = as_operand(other)
+    if not isinstance(input, OPERAND_TYPES):
+        input = as_operand(input)
+    _check_integer_division("div_floor_cpu", input, other)
+    return _divide(FloorDivide, input, other, "floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:

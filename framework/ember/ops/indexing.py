@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ember._backend import get_array_module
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, Context, Function
 from ember.ops._dispatch import tracks_grad
@@ -89,11 +90,33 @@ def _check_mask(mask: tuple[int, ...], shape: tuple[int, ...], start: int) -> No
 
 
 class GetItem(Function):
-    """``a[key]``: a view for basic keys, a copy for advanced ones."""
+    """``a[key]``: a view for basic keys, a copy for advanced ones.
+
+    Each output element is one input element, so the gradient is zero except at the
+    selected positions, which receive the upstream gradient. An index tensor may select
+    one element several times (``t[[0, 0]]``): those gradients must **add up**, which
+    ``result[key] += grad`` does not do (repeated positions are written, not summed);
+    ``xp.add.at`` (an unbuffered add) does.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, key: Any) -> Any:
+        ctx.indexed = (a.shape, key)  # for backward (stage 02)
         return a[key]
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        shape, key = ctx.indexed
+        xp = get_array_module(grad)
+        result = xp.zeros(shape, dtype=grad.dtype)
+        raise NotImplementedError("Stage 02: implement GetItem.backward")
+
+
+def _is_basic(key: Any) -> bool:
+    """True when ``key`` holds only ints, slices, None and ``...`` (a view, no repeats)."""
+    items = key if isinstance(key, tuple) else (key,)
+    return all(item is None or item is Ellipsis or isinstance(item, (int, slice))
+               for item in items)
 
 
 def getitem(self: Tensor, index: Any) -> Tensor:

@@ -21,27 +21,60 @@ from ember.ops._dispatch import promoted_arrays, tracks_grad
 
 
 class Cat(Function):
-    """Arrays concatenated along ``axis``."""
+    """Arrays concatenated along ``axis``.
+
+    Each input owns a block of the output along ``axis``: its gradient is that block of
+    the upstream gradient (the blocks start at the running sums of the sizes).
+    """
 
     @staticmethod
     def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
+        ctx.axis = axis  # for backward (stage 02)
+        ctx.sizes = [array.shape[axis] for array in arrays]  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Cat.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        axis, sizes = ctx.axis, ctx.sizes
+        xp = get_array_module(grad)
+        raise NotImplementedError("Stage 02: implement Cat.backward")
 
 
 class Stack(Function):
-    """Arrays of one shape stacked along a new ``axis``."""
+    """Arrays of one shape stacked along a new ``axis``.
+
+    Input i is the slice i of the output along ``axis``, so its gradient is slice i of
+    the upstream gradient.
+    """
 
     @staticmethod
     def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
+        ctx.axis = axis  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Stack.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        xp = get_array_module(grad)
+        raise NotImplementedError("Stage 02: implement Stack.backward")
 
 
 class Slice(Function):
-    """``a[start:stop]`` along ``axis`` (a view)."""
+    """``a[start:stop]`` along ``axis`` (a view; the pieces of ``split`` and ``chunk``).
+
+    The gradient is zero outside the piece and the upstream gradient inside it.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int, start: int, stop: int) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
+        ctx.piece = (axis, start, stop)  # for backward (stage 02)
         return a[(slice(None),) * axis + (slice(start, stop),)]
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        axis, start, stop = ctx.piece
+        xp = get_array_module(grad)
+        raise NotImplementedError("Stage 02: implement Slice.backward")
 
 
 def _common_tensors(tensors: Any, name: str) -> list[Tensor]:

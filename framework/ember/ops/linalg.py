@@ -34,12 +34,31 @@ from ember.ops.broadcast import broadcast_shapes
 
 
 class MatMul(Function):
-    """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g."""
+    """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g.
+
+    For ``c = a @ b``, ``c[i, j] = Σₖ a[i, k] b[k, j]``: ``a[i, k]`` meets every ``b[k, j]``
+    of row k, so d/da[i, k] = Σⱼ g[i, j] b[k, j] = (g @ bᵀ)[i, k]; likewise for b. The
+    shapes check the formula: g is (n, m), bᵀ is (m, k), and (n, k) is the shape of a.
+
+    1-D operands are made 2-D in the backward exactly as in the forward (a row ``(1, k)``
+    on the left, a column ``(k, 1)`` on the right), and the added dimension is removed
+    from the gradient. Broadcast batch dimensions are summed by the engine.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)  # for backward (stage 02)
         # Hint: make 1-D operands 2-D (a[None, :], b[:, None]), multiply, then drop that dim.
         raise NotImplementedError("Stage 01: implement MatMul.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        xp = get_array_module(grad)
+        grad_a = grad_b = None
+        raise NotImplementedError("Stage 02: implement MatMul.backward")
+        return grad_a, grad_b
 
 
 def _run(input: Tensor, other: Tensor) -> Tensor:

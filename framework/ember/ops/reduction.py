@@ -57,12 +57,46 @@ def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
     raise NotImplementedError("Stage 01: implement reduction_axes")
 
 
+def expand_reduced(grad: Any, shape: tuple[int, ...], axes: Any, keepdim: bool) -> Any:
+    """The gradient of a reduction's output broadcast back to the input's ``shape``.
+
+    Without ``keepdim`` the reduced dimensions are gone from ``grad``: put them back as
+    size 1 first, so that each output element's gradient lines up with the input elements
+    it combined. The result is a read-only broadcast view (no copy).
+
+    Example:
+        >>> import numpy as np
+        >>> expand_reduced(np.array([1., 2.]), (2, 3), (0,), False)
+        array([[1., 2.],
+               [1., 2.]])
+    """
+    xp = get_array_module(grad)
+    raise NotImplementedError("Stage 02: implement expand_reduced")
+
+
 class Sum(Function):
-    """``Σ a`` over ``axes``; d/da = 1 broadcast back."""
+    """``Σ a`` over ``axes``; d/da = 1 broadcast back.
+
+    Every input element adds once into its output element, so it receives that output's
+    gradient unchanged.
+
+    ``sum`` is so cheap on small tensors that even storing the shapes costs a noticeable
+    share of it, so ``forward`` stores them only when a graph is recorded (``ctx`` is not
+    the shared no-op context of the fast path).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
+            ctx.reduced = (a.shape, a.dtype, axes, keepdim)
         raise NotImplementedError("Stage 01: implement Sum.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        shape, dtype, axes, keepdim = ctx.reduced
+        # sum(dtype=...) may have changed the dtype: the gradient takes the input's again.
+        grad = grad.astype(dtype, copy=False)
+        raise NotImplementedError("Stage 02: implement Sum.backward")
 
 
 class Mean(Function):
@@ -70,7 +104,16 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool) -> Any:
+        if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
+            ctx.reduced = (a.shape, axes, keepdim)
         raise NotImplementedError("Stage 01: implement Mean.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None]:
+        shape, axes, keepdim = ctx.reduced
+        count = _count(shape, range(len(shape)) if axes is None else axes)
+        count = count or 1  # an empty input gets an empty gradient (no 0 / 0)
+        raise NotImplementedError("Stage 02: implement Mean.backward")
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -82,36 +125,131 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 
 class Prod(Function):
-    """``Π a`` over one axis (or all)."""
+    """``Π a`` over one axis (or all); d/daᵢ = Π_{j≠i} aⱼ, the product of the others.
+
+    Dividing the product by ``aᵢ`` would fail at zeros, so the backward multiplies the
+    products of the elements before and after ``i`` (exclusive cumulative products).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, keepdim)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Prod.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, keepdim = ctx.reduced
+        grad = expand_reduced(grad.astype(a.dtype, copy=False), a.shape, axes, keepdim)
+        raise NotImplementedError("Stage 02: implement Prod.backward")
+
+
+def _product_of_others(a: Any, axis: int) -> Any:
+    """For each element, the product of all the *other* elements along ``axis``.
+
+    Example:
+        >>> import numpy as np
+        >>> _product_of_others(np.array([2., 0., 5.]), 0)
+        array([ 0., 10.,  0.])
+    """
+    xp = get_array_module(a)
+    raise NotImplementedError("Stage 02: implement _product_of_others")
 
 
 class Var(Function):
-    """``Σ (a - mean)² / (n - correction)`` over ``axes``."""
+    """``Σ (a - mean)² / (n - correction)`` over ``axes``.
+
+    d/daᵢ = 2 (aᵢ - mean) / (n - correction): the mean's own dependence on ``aᵢ`` drops
+    out because the deviations from the mean sum to zero.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, correction, keepdim)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Var.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, correction, keepdim = ctx.reduced
+        count = a.size if axes is None else _count(a.shape, axes)
+        grad = expand_reduced(grad, a.shape, axes, keepdim)
+        raise NotImplementedError("Stage 02: implement Var.backward")
+
+
+class Std(Function):
+    """``√var(a)`` over ``axes`` (the arguments of ``Var``).
+
+    d/daᵢ = d var/daᵢ / (2·std) = (aᵢ - mean) / ((n - correction)·std). Where std = 0 (all
+    values equal) that is 0/0; PyTorch returns 0 there, and so do we.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axes, correction, keepdim)  # for backward (stage 02)
+        return get_array_module(a).sqrt(Var.forward(NO_GRAD_CTX, a, axes, correction, keepdim))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
+        (a,) = ctx.saved_tensors
+        axes, correction, keepdim = ctx.reduced
+        xp = get_array_module(a)
+        count = a.size if axes is None else _count(a.shape, axes)
+        grad = expand_reduced(grad, a.shape, axes, keepdim)
+        with quiet(grad):  # fewer elements than the correction: inf/nan, like forward
+            std = xp.sqrt(Var.forward(NO_GRAD_CTX, a, axes, correction, True))
+            mean = a.sum(axis=axes, keepdims=True) / count
+            raise NotImplementedError("Stage 02: implement Std.backward")
+        return grad_a, None, None, None
 
 
 class MaxMin(Function):
-    """The largest (``largest=True``) or smallest value along one axis, and its index."""
+    """The largest (``largest=True``) or smallest value along one axis, and its index.
+
+    Only the selected element of each slice moves the result: it receives the gradient
+    of ``values``, every other element 0 (the ``indices`` output has no gradient).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int, keepdim: bool, largest: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.reduced = (axis, keepdim, largest)  # for backward (stage 02)
         # Hint: a.max/a.argmax (and min/argmin) take axis and keepdims; indices are int64.
         raise NotImplementedError("Stage 01: implement MaxMin.forward")
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any, grad_indices: Any = None) -> tuple[Any, ...]:
+        (a,) = ctx.saved_tensors
+        axis, keepdim, largest = ctx.reduced
+        xp = get_array_module(a)
+        if grad is None:  # only the indices were used: no gradient reaches a
+            return xp.zeros_like(a), None, None, None
+        # Hint: xp.put_along_axis writes values at per-slice indices.
+        raise NotImplementedError("Stage 02: implement MaxMin.backward")
+
 
 class Amax(Function):
-    """The largest (or smallest) of all elements."""
+    """The largest (or smallest) of all elements.
+
+    When several elements tie for the extreme value, PyTorch shares the gradient evenly
+    among them: each gets ``grad / count``.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, largest: bool) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.largest = largest  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Amax.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        extreme = a.max() if ctx.largest else a.min()
+        raise NotImplementedError("Stage 02: implement Amax.backward")
 
 
 def _sum_dtype(input: Tensor, dtype: Any) -> Any:
@@ -165,6 +303,18 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     ``correction`` defaults to 1 (Bessel's correction, the unbiased estimate);
     ``unbiased=False`` means ``correction=0``.
     """
+    return _var_or_std(Var, input, dim, unbiased, keepdim, correction)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    """The standard deviation, ``sqrt(var(...))``, with the same arguments as ``var``."""
+    return _var_or_std(Std, input, dim, unbiased, keepdim, correction)
+
+
+def _var_or_std(fn: type[Function], input: Tensor, dim: Any, unbiased: Any, keepdim: bool,
+                correction: Any) -> Tensor:
+    """Shared argument handling of ``var`` and ``std``."""
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
     if input._data.dtype.kind != "f":
@@ -172,13 +322,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if correction is None:
         correction = 0 if unbiased is False else 1
     with quiet(input._data):  # fewer elements than the correction: nan, silently
-        return unary(Var, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
-
-
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    """The standard deviation, ``sqrt(var(...))``, with the same arguments as ``var``."""
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+        return unary(fn, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
 
 
 def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:

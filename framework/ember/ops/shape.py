@@ -45,12 +45,33 @@ def infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
 
 
 class View(Function):
-    """The same memory read with another shape; never copies."""
+    """The same memory read with another shape; never copies.
+
+    Reshaping moves no value, so the gradient is the upstream gradient read back in the
+    input's shape (the same for ``Reshape``).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         # Hint: a.reshape(shape, copy=False) raises ValueError when a view is impossible.
         raise NotImplementedError("Stage 01: implement View.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        raise NotImplementedError("Stage 02: implement View.backward")
+
+
+class Squeeze(View):
+    """``squeeze()``: a ``View``; its own class only so its node is ``SqueezeBackward0``."""
+
+
+class SqueezeDim(View):
+    """``squeeze(dim)``: a ``View`` whose node PyTorch names ``SqueezeBackward1``."""
+
+
+class Unsqueeze(View):
+    """``unsqueeze(dim)``: a ``View``; its node is ``UnsqueezeBackward0``."""
 
 
 class Reshape(Function):
@@ -58,47 +79,113 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Reshape.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        raise NotImplementedError("Stage 02: implement Reshape.backward")
 
 
 class Permute(Function):
-    """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view)."""
+    """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
+
+    The gradient is permuted back with the inverse permutation: input dim ``dims[i]``
+    is output dim i. For a transpose (two dims swapped) the inverse is the same swap.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, dims: tuple[int, ...]) -> Any:
+        ctx.dims = dims  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Permute.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        dims = ctx.dims
+        raise NotImplementedError("Stage 02: implement Permute.backward")
+
+
+class Transpose(Permute):
+    """``transpose(dim0, dim1)``: a ``Permute`` that swaps two dimensions.
+
+    A class of its own only so that the graph node has PyTorch's name,
+    ``TransposeBackward0``; ``forward`` and ``backward`` are ``Permute``'s.
+    """
+
+
+class T(Permute):
+    """``t()`` of a matrix: a ``Permute`` named ``TBackward0`` in the graph, like PyTorch's."""
 
 
 class Expand(Function):
-    """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy)."""
+    """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy).
+
+    One input element feeds every position of a stretched (or new leading) dimension, so
+    its gradient is the sum over those positions.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Expand.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        raise NotImplementedError("Stage 02: implement Expand.backward")
+
+
+def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
+    """``grad`` summed over the dimensions that broadcasting stretched to reach its shape.
+
+    Example:
+        >>> import numpy as np
+        >>> sum_to_shape(np.ones((2, 3)), (3,))
+        array([2., 2., 2.])
+    """
+    raise NotImplementedError("Stage 02: implement sum_to_shape")
 
 
 class Repeat(Function):
-    """The tensor tiled ``repeats[i]`` times along dimension i (a copy)."""
+    """The tensor tiled ``repeats[i]`` times along dimension i (a copy).
+
+    Each input element appears once in every tile, so its gradient is the sum over the
+    tiles: split each output dimension of size ``r·s`` into ``(r, s)`` and sum the r's.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, repeats: tuple[int, ...]) -> Any:
+        ctx.repeated = (a.shape, repeats)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Repeat.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        shape, repeats = ctx.repeated
+        padded = (1,) * (len(repeats) - len(shape)) + tuple(shape)  # tile adds leading 1s
+        raise NotImplementedError("Stage 02: implement Repeat.backward")
 
 
 class Contiguous(Function):
-    """A row-major (C-order) copy."""
+    """A row-major (C-order) copy; the values are unchanged, so d/da = 1."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return get_array_module(a).ascontiguousarray(a)
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError("Stage 02: implement Contiguous.backward")
+
 
 class Clone(Function):
-    """A copy in new memory with the same memory layout (strides), like PyTorch's."""
+    """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return get_array_module(a).array(a, copy=True)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError("Stage 02: implement Clone.backward")
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
@@ -155,7 +242,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
         normalize_dim(dim0, ndim), normalize_dim(dim1, ndim)
         return unary(View, input, ())
     raise NotImplementedError("Stage 01: implement transpose")
-    return unary(Permute, input, tuple(axes))
+    return unary(Transpose, input, tuple(axes))
 
 
 swapaxes = transpose
@@ -179,7 +266,9 @@ def t(input: Tensor) -> Tensor:
     if input._data.ndim > 2:
         raise RuntimeError("t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input._data.ndim}D")
-    return transpose(input, 0, -1) if input._data.ndim == 2 else view(input, input.shape)
+    if input._data.ndim == 2:
+        return unary(T, input, (1, 0))
+    return view(input, input.shape)
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
@@ -193,14 +282,14 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
             normalize_dim(d, 0)
         return unary(View, input, ())
     raise NotImplementedError("Stage 01: implement squeeze")
-    return unary(View, input, new_shape)
+    return unary(Squeeze if dim is None else SqueezeDim, input, new_shape)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A view with a new size-1 dimension inserted at position ``dim``."""
     shape = input._data.shape
     raise NotImplementedError("Stage 01: implement unsqueeze")
-    return unary(View, input, new_shape)
+    return unary(Unsqueeze, input, new_shape)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:

@@ -17,8 +17,8 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
-from ember.ops._dispatch import floating, promoted_arrays, unary
+from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 
 class Neg(Function):
@@ -28,13 +28,24 @@ class Neg(Function):
     def forward(ctx: Context, a: Any) -> Any:
         raise NotImplementedError("Stage 01: implement Neg.forward")
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError("Stage 02: implement Neg.backward")
+
 
 class Abs(Function):
     """``|a|``; d/da = sign(a)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Abs.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Abs.backward")
 
 
 class Exp(Function):
@@ -42,7 +53,14 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Exp.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Exp.backward")
 
 
 class Log(Function):
@@ -50,7 +68,13 @@ class Log(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Log.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        raise NotImplementedError("Stage 02: implement Log.backward")
 
 
 class Sqrt(Function):
@@ -58,7 +82,14 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Sqrt.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Sqrt.backward")
 
 
 class Sin(Function):
@@ -66,7 +97,14 @@ class Sin(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Sin.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Sin.backward")
 
 
 class Cos(Function):
@@ -74,7 +112,14 @@ class Cos(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Cos.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Cos.backward")
 
 
 class Tanh(Function):
@@ -82,11 +127,21 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Tanh.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        xp = get_array_module(a)
+        raise NotImplementedError("Stage 02: implement Tanh.backward")
 
 
 class Sigmoid(Function):
     """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
+
+    The backward recomputes σ(a) from the saved input (a forward call with the no-op
+    context ``NO_GRAD_CTX``), which keeps ``forward`` free of extra work.
 
     ``e^-a`` overflows for large negative ``a``, so both branches use ``e = e^-|a|`` (at
     most 1): ``1 / (1 + e)`` for ``a ≥ 0`` and the equal ``e / (1 + e)`` for ``a < 0``.
@@ -94,7 +149,13 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Sigmoid.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        raise NotImplementedError("Stage 02: implement Sigmoid.backward")
 
 
 class Relu(Function):
@@ -102,7 +163,13 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Relu.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        raise NotImplementedError("Stage 02: implement Relu.backward")
 
 
 class Sign(Function):
@@ -112,13 +179,34 @@ class Sign(Function):
     def forward(ctx: Context, a: Any) -> Any:
         raise NotImplementedError("Stage 01: implement Sign.forward")
 
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError("Stage 02: implement Sign.backward")
+
 
 class Clamp(Function):
-    """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0."""
+    """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0.
+
+    The bounds are numbers, None or tensors; a tensor bound gets the gradient where it is
+    the result: d/dlow = 1 where a < low, d/dhigh = 1 where a > high (PyTorch's rules,
+    with high winning when low > high).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, low: Any, high: Any) -> Any:
+        ctx.save_for_backward(a)  # for backward (stage 02)
+        ctx.bounds = (low, high)  # for backward (stage 02)
         raise NotImplementedError("Stage 01: implement Clamp.forward")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
+        (a,) = ctx.saved_tensors
+        low, high = ctx.bounds
+        needs_a, needs_low, needs_high = ctx.needs_input_grad[:3]
+        xp = get_array_module(a)
+        grad_a = grad_low = grad_high = None
+        raise NotImplementedError("Stage 02: implement Clamp.backward")
+        return grad_a, grad_low, grad_high
 
 
 def neg(input: Tensor) -> Tensor:
@@ -212,6 +300,9 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
         if bound is not None:
             _, _, dt = promoted_arrays(input, bound)
             input = input.to(dt) if dt is not None else input
+    if tracks_grad(input, min, max):  # tensor bounds are differentiable too
+        min, max = (b.to(input.dtype) if isinstance(b, Tensor) else b for b in (min, max))
+        return Clamp.apply(input, min, max)
     low = min._data if isinstance(min, Tensor) else min
     high = max._data if isinstance(max, Tensor) else max
     return unary(Clamp, input, low, high)

@@ -176,7 +176,8 @@ def call_backward(node: Context, grads: list) -> list:
         raise RuntimeError(FREED_MESSAGE)
     check_versions(node)
     # Hint: results = node._fn.backward(node, *grads), made a tuple; then for each input
-    # edge (next_node, output_nr) compare the gradient's shape with _input_meta(...).
+    # edge (next_node, output_nr) compare the gradient with next_node._meta[output_nr],
+    # the (shape, dtype) that input expects; unbroadcast when the shapes are compatible.
     ### BEGIN SOLUTION 02
     results = node._fn.backward(node, *grads)
     if type(results) is not tuple:

@@ -1,0 +1,380 @@
+"""The backward pass: walk the recorded graph from the outputs back to the leaves.
+
+``loss.backward()`` runs reverse-mode differentiation. Every node (the ``ctx`` of one
+recorded op) knows the gradient of its inputs given the gradient of its output (the chain
+rule for that op, its ``backward``). The engine supplies what no single op can know:
+
+1. **order** — a node may run only once the gradients from *all* its consumers have been
+   summed. We count, for every node, how many edges lead into it (its dependencies) and run
+   a node when that count drops to zero: a topological order, found without recursion so a
+   10,000-op chain works.
+2. **accumulation** — a tensor used twice gets the *sum* of both gradients (the
+   multivariate chain rule ∂L/∂x = Σ_k ∂L/∂y_k · ∂y_k/∂x); a leaf adds into ``.grad``
+   across calls, which is why training loops call ``zero_grad()``.
+3. **unbroadcasting** — ``a + b`` with ``a`` of shape [2, 3] and ``b`` of shape [3] gives
+   ``b`` a gradient of shape [2, 3]; since ``b`` was repeated along the new dimension, its
+   gradient is the sum over that dimension: ∂L/∂b_j = Σ_i ∂L/∂y_ij.
+4. **checks and cleanup** — each gradient's shape against its input, saved tensors not
+   modified in place (stage 03), and saved arrays freed afterwards unless
+   ``retain_graph=True``.
+
+Example:
+    >>> import ember
+    >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ember._backend import ARRAY_TYPES, get_array_module
+from ember._dtype import from_numpy_dtype
+from ember._tensor import Tensor
+from ember.autograd.function import FREED_MESSAGE, Context
+from ember.autograd.graph import AccumulateGrad, Node, accumulator
+
+_make = Tensor._make
+
+
+# --------------------------------------------------------------------------- order
+def dependencies(roots: Sequence[Node]) -> dict[Node, int]:
+    """For every node reachable from ``roots``, how many edges of the graph lead into it.
+
+    A node may run its backward once that many gradients have arrived. The walk uses an
+    explicit stack, never recursion: a chain of 10,000 ops is 10,000 nodes deep.
+
+    Args:
+        roots: the nodes the backward pass starts from.
+
+    Returns:
+        ``{node: number of edges into it}`` (0 for the roots unless another root uses them).
+    """
+    # Hint: a stack of nodes to visit and a dict of counts; visit each node's
+    # next_functions once, adding 1 to the count of every node an edge points to.
+    raise NotImplementedError("Stage 02: implement dependencies")
+
+
+# --------------------------------------------------------------------------- shapes
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """``grad`` summed down to ``shape``: undo the broadcasting of the forward pass.
+
+    Broadcasting repeats an input along new leading dimensions and along its size-1
+    dimensions; the gradient of a repeated value is the sum of the gradients of its copies.
+
+    Args:
+        grad: the gradient, of the broadcast shape (e.g. [4, 2, 3]).
+        shape: the input's shape (e.g. [2, 1]); it must be broadcastable to ``grad.shape``.
+
+    Returns:
+        An array of ``shape`` (``grad`` itself when the shapes already match).
+
+    Example:
+        >>> import numpy as np
+        >>> unbroadcast(np.ones((4, 2, 3)), (2, 1)).tolist()
+        [[12.0], [12.0]]
+    """
+    # Hint: sum away the extra leading dimensions, then sum (keepdims) where shape has 1.
+    raise NotImplementedError("Stage 02: implement unbroadcast")
+
+
+def _compatible(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> bool:
+    """True when ``shape`` broadcasts to ``grad_shape`` (so the gradient can be summed)."""
+    if len(grad_shape) < len(shape):
+        return False
+    tail = grad_shape[len(grad_shape) - len(shape):]
+    return all(s == g or s == 1 for s, g in zip(shape, tail, strict=True))
+
+
+def _as_array(value: Any, like: Any) -> Any:
+    """A gradient returned by ``backward`` as an array (tensors and numbers accepted)."""
+    if isinstance(value, Tensor):
+        return value._data
+    if isinstance(value, ARRAY_TYPES):
+        return value
+    return get_array_module(like).asarray(value)
+
+
+# --------------------------------------------------------------------------- one node
+def check_versions(node: Context) -> None:
+    """Raise PyTorch's error when a tensor saved by ``node`` was changed in place since.
+
+    ``y = x * w`` saves ``w``; ``w.add_(1)`` afterwards would make ``y``'s backward use the
+    new ``w`` and return a wrong gradient, silently. Each saved tensor's version counter
+    was noted at save time; every in-place op bumps it.
+    """
+    for counter, expected, info in node._versions:
+        # Each counter is a one-element list [version], shared by all views of the memory.
+        if counter[0] != expected:
+            # Hint: raise PyTorch's RuntimeError; _modified_message(...) words it.
+            raise NotImplementedError("Stage 03: implement check_versions")
+
+
+def _modified_message(node: Context, info: tuple, version: int, expected: int) -> str:
+    """PyTorch's words for a saved tensor (``info`` = its array and argument position)."""
+    array, position = info
+    if position < 0:  # an output of ``node`` itself
+        producer, output_nr = node, -1 - position
+    else:
+        producer, output_nr = node.next_functions[position]
+        if not isinstance(producer, Context):
+            producer = None  # a leaf: PyTorch names no producer
+    name = f"ember.{from_numpy_dtype(array.dtype)._legacy} {list(array.shape)}"
+    origin = f", which is output {output_nr} of {producer.name()}," if producer else ""
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{name}]{origin} is at version {version}; expected version "
+            f"{expected} instead. Hint: the tensor was changed in place after the operation "
+            "that saved it; use an out-of-place operation (x = x + 1, not x += 1) or clone() "
+            "it before the change.")
+
+
+def call_backward(node: Context, grads: list) -> list:
+    """Run ``node``'s backward and return one checked gradient per input edge.
+
+    Each returned gradient is converted to an array, reduced to its input's shape
+    (``unbroadcast``) and cast to its dtype; None means "no gradient" for that input.
+
+    Raises:
+        RuntimeError: the graph was freed, a saved tensor was modified in place, the
+            backward returned the wrong number of gradients or a gradient whose shape
+            does not fit its input.
+    """
+    if node._freed:
+        raise RuntimeError(FREED_MESSAGE)
+    check_versions(node)
+    # Hint: results = node._fn.backward(node, *grads), made a tuple; then for each input
+    # edge (next_node, output_nr) compare the gradient with next_node._meta[output_nr],
+    # the (shape, dtype) that input expects; unbroadcast when the shapes are compatible.
+    raise NotImplementedError("Stage 02: implement call_backward")
+
+
+def accumulate_grad(leaf: Tensor, grad: Any) -> None:
+    """Add ``grad`` into ``leaf.grad`` (a new tensor the first time).
+
+    Gradients *accumulate* across backward calls, as in PyTorch: calling ``backward`` twice
+    without ``zero_grad()`` gives the sum of both gradients.
+    """
+    raise NotImplementedError("Stage 02: implement accumulate_grad")
+
+
+def _run_hooks(node: Node, grads: list) -> list:
+    """Apply the tensor hooks (``register_hook``, ``retain_grad``) of ``node``'s outputs."""
+    for output_nr, hooks in node._tensor_hooks.items():
+        grad = grads[output_nr]
+        if grad is None:
+            continue
+        # retain_grad() stores the gradient after every other hook, as in PyTorch.
+        for hook in sorted(hooks, key=lambda h: getattr(h, "_retains_grad", False)):
+            result = hook(_make(grad))
+            if result is not None:
+                grad = result._data if isinstance(result, Tensor) else result
+        grads[output_nr] = grad
+    return grads
+
+
+def _materialize(node: Node, grads: list) -> list:
+    """Zeros for outputs of a multi-output node that received no gradient."""
+    for nr, grad in enumerate(grads):
+        if grad is None:
+            shape, dtype = node._meta[nr]
+            grads[nr] = get_array_module().zeros(shape, dtype=dtype)
+    return grads
+
+
+# --------------------------------------------------------------------------- the loop
+def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: bool,
+                 capture: dict | None = None) -> list:
+    """Propagate ``root_grads`` from ``roots`` (``(node, output_nr)`` pairs) to the leaves.
+
+    Args:
+        roots: where the gradients enter the graph.
+        root_grads: one array per root.
+        retain_graph: keep the saved arrays for another backward.
+        capture: for ``autograd.grad``: ``{(node, output_nr): position}``; the gradient
+            arriving there is returned at ``position`` and no leaf ``.grad`` is changed.
+
+    Returns:
+        The captured gradients (None where nothing arrived).
+    """
+    pending = dependencies([node for node, _ in roots])
+    buffers: dict[Node, list] = {}
+    for (node, output_nr), grad in zip(roots, root_grads, strict=True):
+        _add_to_buffer(buffers, node, output_nr, grad)
+    captured = [None] * len(capture) if capture else []
+    ready = [node for node in buffers if pending[node] == 0]
+    while ready:
+        node = ready.pop()
+        grads = buffers.pop(node, None)
+        if grads is not None and node._tensor_hooks:
+            grads = _run_hooks(node, grads)
+        if grads is not None and capture:
+            for output_nr, grad in enumerate(grads):
+                position = capture.get((node, output_nr))
+                if position is not None:
+                    captured[position] = grad
+        if type(node) is AccumulateGrad:
+            if grads is not None and capture is None:
+                accumulate_grad(node.variable, grads[0])
+            continue
+        input_grads = None
+        if grads is not None:
+            if len(grads) > 1:
+                grads = _materialize(node, grads)
+            input_grads = call_backward(node, grads)
+            if not retain_graph:
+                node._free()
+        for index, (next_node, output_nr) in enumerate(node.next_functions):
+            if next_node is None:
+                continue
+            grad = None if input_grads is None else input_grads[index]
+            if grad is not None:
+                # Sum the gradients from every consumer; a new array, never in place:
+                # the first one may be shared with another node.
+                slots = buffers.get(next_node)
+                if slots is None:
+                    slots = buffers[next_node] = [None] * len(next_node._meta)
+                current = slots[output_nr]
+                slots[output_nr] = grad if current is None else current + grad
+            left = pending[next_node] - 1
+            pending[next_node] = left
+            if left == 0:
+                ready.append(next_node)
+    return captured
+
+
+def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad: Any) -> None:
+    """Sum ``grad`` into the gradient waiting for output ``output_nr`` of ``node``."""
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * len(node._meta)
+    if slots[output_nr] is None:
+        slots[output_nr] = grad
+    else:  # a new array, never in place: the first gradient may be shared elsewhere
+        slots[output_nr] = slots[output_nr] + grad
+
+
+# --------------------------------------------------------------------------- public API
+def _as_tuple(values: Any) -> tuple:
+    if values is None:
+        return ()
+    if isinstance(values, (Tensor, ARRAY_TYPES)) or not isinstance(values, (list, tuple)):
+        return (values,)
+    return tuple(values)
+
+
+def _roots(tensors: tuple, grad_tensors: Any, what: str) -> tuple[list, list]:
+    """The ``(node, output_nr)`` and initial gradient of each output tensor."""
+    grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+    roots, root_grads = [], []
+    for index, (tensor, grad) in enumerate(zip(tensors, grads, strict=True)):
+        if not tensor.requires_grad:
+            raise RuntimeError(f"element {index} of tensors does not require grad and does "
+                               "not have a grad_fn")
+        data = tensor._data
+        if grad is None:
+            if data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            grad = get_array_module(data).ones_like(data)
+        else:
+            grad = grad._data if isinstance(grad, Tensor) else get_array_module(data).asarray(
+                grad, dtype=data.dtype)
+            if grad.shape != data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{index}] has a shape of "
+                    f"ember.Size({list(grad.shape)}) and {what}[{index}] has a shape of "
+                    f"ember.Size({list(data.shape)}).")
+        node = tensor.grad_fn
+        roots.append((accumulator(tensor), 0) if node is None else (node, tensor._output_nr))
+        root_grads.append(grad)
+    return roots, root_grads
+
+
+def _no_higher_order(create_graph: bool) -> None:
+    if create_graph:
+        raise NotImplementedError("create_graph=True (gradients of gradients) is not "
+                                  "supported by ember: backward works on raw arrays")
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves.
+
+    Args:
+        tensors: a tensor or a sequence of tensors to differentiate.
+        grad_tensors: the gradient of some loss with respect to each tensor (may be None
+            for one-element tensors, meaning 1).
+        retain_graph: keep the graph's saved arrays for another backward.
+        create_graph: not supported (higher-order gradients).
+        inputs: accumulate only into these leaves (default: all leaves).
+
+    Example:
+        >>> import ember
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> ember.autograd.backward([(2 * x).sum()])
+        >>> x.grad
+        tensor([2., 2.])
+    """
+    _no_higher_order(create_graph)
+    tensors = _as_tuple(tensors)
+    roots, root_grads = _roots(tensors, grad_tensors, "output")
+    if inputs is None:
+        run_backward(roots, root_grads, bool(retain_graph))
+        return
+    inputs = _as_tuple(inputs)
+    capture = {_capture_key(t): i for i, t in enumerate(inputs)}
+    for tensor, grad in zip(inputs, run_backward(roots, root_grads, bool(retain_graph),
+                                                 capture), strict=True):
+        if grad is not None:
+            accumulate_grad(tensor, grad)
+
+
+def _capture_key(tensor: Tensor) -> tuple[Node, int]:
+    if not tensor.requires_grad:
+        raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if tensor.grad_fn is None:
+        return accumulator(tensor), 0
+    return tensor.grad_fn, tensor._output_nr
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    Returns:
+        One tensor per input (None for an unused input when ``allow_unused=True``).
+
+    Example:
+        >>> import ember
+        >>> x = ember.tensor([3.], requires_grad=True)
+        >>> ember.autograd.grad((x ** 2).sum(), x)
+        (tensor([6.]),)
+    """
+    _no_higher_order(create_graph)
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    roots, root_grads = _roots(outputs, grad_outputs, "output")
+    capture = {_capture_key(t): i for i, t in enumerate(inputs)}
+    found = run_backward(roots, root_grads, bool(retain_graph), capture)
+    result = []
+    for index, (tensor, array) in enumerate(zip(inputs, found, strict=True)):
+        if array is None:
+            if materialize_grads:
+                array = get_array_module(tensor._data).zeros_like(tensor._data)
+            elif not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {index} appears to "
+                                   "not have been used in the graph. Set allow_unused=True "
+                                   "if this is the desired behavior.")
+            else:
+                result.append(None)
+                continue
+        result.append(_make(array.copy()))
+    return tuple(result)
+
+
+__all__ = ["accumulate_grad", "backward", "call_backward", "check_versions", "dependencies",
+           "grad", "run_backward", "unbroadcast"]

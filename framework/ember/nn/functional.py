@@ -1,0 +1,48 @@
+"""``ember.nn.functional``: layers as plain functions (PyTorch's ``torch.nn.functional``).
+
+Each function is composed from tensor ops, so autograd differentiates it for free.
+
+Example:
+    >>> import ember
+    >>> import ember.nn.functional as F
+    >>> F.mse_loss(ember.tensor([1., 3.]), ember.tensor([1., 1.]))
+    tensor(2.)
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from ember._tensor import Tensor
+from ember.ops import unary
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """σ(x) = 1 / (1 + e^(-x)), elementwise; dσ/dx = σ(x)(1 - σ(x))."""
+    return unary.sigmoid(input)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: None = None, reduce: None = None,
+             reduction: str = "mean") -> Tensor:
+    """The squared error (input - target)², averaged (``"mean"``), summed or kept (``"none"``).
+
+    Math: L = 1/N Σ_i (x_i - y_i)², so ∂L/∂x_i = 2 (x_i - y_i) / N.
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input.shape != target.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=2)
+    squared = (input - target) ** 2
+    if reduction == "mean":
+        return squared.mean()
+    if reduction == "sum":
+        return squared.sum()
+    return squared
+
+
+__all__ = ["mse_loss", "sigmoid"]

@@ -1,0 +1,53 @@
+"""``Parameter``: a tensor that a ``Module`` owns and an optimizer updates.
+
+A parameter is an ordinary tensor (same memory, same ops) that requires grad by default
+and announces itself in its repr. ``Module.parameters()`` finds a module's parameters by
+this type.
+
+Example:
+    >>> import ember
+    >>> ember.nn.Parameter(ember.ones(2))
+    Parameter containing:
+    tensor([1., 1.], requires_grad=True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember._tensor import Tensor
+
+_new = object.__new__
+
+
+class Parameter(Tensor):
+    """A leaf tensor sharing ``data``'s memory, with ``requires_grad=True`` by default."""
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
+        if data is None:
+            from ember._creation import empty
+
+            data = empty(0)
+        param = _new(cls)
+        param._data = data._data
+        param.grad = None
+        param.grad_fn = None
+        param._requires_grad = False
+        param.requires_grad = requires_grad  # the setter rejects integer tensors
+        return param
+
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
+        pass  # everything happens in __new__ (Tensor.__init__ would parse sizes)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (_rebuild_parameter, (self._data.copy(), self._requires_grad))
+
+
+def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
+    """Unpickle (and deep-copy) a parameter as a parameter."""
+    return Parameter(Tensor._make(data), requires_grad)
