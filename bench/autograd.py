@@ -43,7 +43,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # python bench/autograd.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ops import fmt_ratio, fmt_us, header, import_ember, limit_threads, per_call_seconds
+from bench.ops import fmt_ratio, fmt_us, header, load_libraries, per_call_seconds
 
 CHAIN_TARGET = 1.5  # ember/torch, 100-op chain on 4x4, forward + backward
 MLP_TORCH_TARGET = 1.0  # ember/torch, one SGD step
@@ -311,17 +311,7 @@ def verdict(ratio: float | None, limit: float) -> str:
 
 
 def run(args) -> dict:
-    limit_threads(args.threads)
-    import numpy as np
-
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    except ImportError:  # the benchmark still compares with NumPy
-        torch = None
-    ember = import_ember(args.framework)
-
+    np, torch, ember = load_libraries(args)
     info = header(args, np, torch, ember)
     print("\n".join(info))
     print()

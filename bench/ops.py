@@ -113,6 +113,23 @@ def blas_description(np) -> list[str]:
     return lines
 
 
+def load_libraries(args) -> tuple:
+    """NumPy, torch (None when missing) and ember, with ``args.threads`` threads each.
+
+    The thread limits must be set before NumPy is first imported, hence the late imports.
+    """
+    limit_threads(args.threads)
+    import numpy as np
+
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    except ImportError:  # the benchmark still compares with NumPy
+        torch = None
+    return np, torch, import_ember(args.framework)
+
+
 def header(args, np, torch, ember) -> list[str]:
     lines = [
         f"python {platform.python_version()} on {platform.machine()} "
@@ -177,17 +194,7 @@ def fmt_ratio(x: float | None) -> str:
 
 
 def run(args) -> dict:
-    limit_threads(args.threads)
-    import numpy as np
-
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    except ImportError:  # the benchmark still compares with NumPy
-        torch = None
-    ember = import_ember(args.framework)
-
+    np, torch, ember = load_libraries(args)
     info = header(args, np, torch, ember)
     print("\n".join(info))
     print()

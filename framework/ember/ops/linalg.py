@@ -28,7 +28,7 @@ from ember._backend import get_array_module
 from ember._dtype import SCALAR_TYPE_NAMES
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, Context, Function
-from ember.autograd.grad_mode import is_grad_enabled
+from ember.autograd.grad_mode import _state as _grad_state
 from ember.ops._dispatch import dtype_of, require_tensor
 from ember.ops.broadcast import broadcast_shapes
 
@@ -63,7 +63,7 @@ class MatMul(Function):
 
 def _run(input: Tensor, other: Tensor) -> Tensor:
     """Run ``MatMul`` on two checked tensors (fast path without a graph, like ``binary``)."""
-    if (input.requires_grad or other.requires_grad) and is_grad_enabled():
+    if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, input._data, other._data))
 
@@ -122,7 +122,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         _check_same_dtype(input, other)
     if a.dtype.kind == "b":
         _check_not_bool(input, other)
-    if (input.requires_grad or other.requires_grad) and is_grad_enabled():
+    if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, a, b))
 

@@ -23,7 +23,7 @@ from ember._backend import get_array_module, quiet
 from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import NO_GRAD_CTX, Context, Function
-from ember.autograd.grad_mode import is_grad_enabled
+from ember.autograd.grad_mode import _state as _grad_state
 from ember.ops._dispatch import binary, dtype_of, tracks_grad, unary
 from ember.ops.elementwise import Maximum, Minimum
 
@@ -57,6 +57,8 @@ def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
     ### BEGIN SOLUTION 01
     if dim is None:
         return None
+    if type(dim) is int and ndim:  # the common case, kept short: it runs on every call
+        return (normalize_dim(dim, ndim),)
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     axes = tuple(normalize_dim(d, ndim) for d in dims)
     if ndim == 0:
@@ -348,7 +350,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
     """
     axes = None if dim is None else reduction_axes(dim, input._data.ndim)
     dt = _sum_dtype(input, dtype)
-    if input.requires_grad and is_grad_enabled():
+    if input._requires_grad and _grad_state["enabled"]:
         return Sum.apply(input, axes, keepdim, dt)
     return Tensor._make(Sum.forward(NO_GRAD_CTX, input._data, axes, keepdim, dt))
 
