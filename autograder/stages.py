@@ -138,6 +138,50 @@ STAGES: tuple[Stage, ...] = (
         hidden_points=10,
         manual_points=2,
     ),
+    Stage(
+        id="04",
+        slug="modules",
+        title="Model definition: nn.Module",
+        section="4. Model definition",
+        public={
+            "module": 3,
+            "state_dict": 2,
+            "containers": 2,
+            "linear_conv": 3,
+            "pooling": 2,
+            "activations": 2,
+            "normalization": 2,
+            "losses": 3,
+        },
+        hidden_points=12,
+        manual_points=2,
+    ),
+    Stage(
+        id="05",
+        slug="custom_functions",
+        title="Custom layers: autograd.Function",
+        section="5. Custom layers",
+        public={
+            "function_api": 3,
+            "gradcheck": 3,
+            "xnor": 3,
+        },
+        hidden_points=10,
+        manual_points=2,
+    ),
+    Stage(
+        id="07",
+        slug="init",
+        title="Weight initialisation",
+        section="7. Weight initialisation",
+        public={
+            "fan_gain": 2,
+            "init": 3,
+            "tensor_methods": 2,
+        },
+        hidden_points=10,
+        manual_points=2,
+    ),
 )
 
 

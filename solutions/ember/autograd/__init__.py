@@ -10,12 +10,12 @@
 
 from ember.autograd import grad_mode
 from ember.autograd.engine import backward, grad
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context, Function
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ember.autograd.graph import Node
 from ember.autograd.variable import Variable
 
 __all__ = [
-    "Context", "Function", "Node", "Variable", "backward", "enable_grad", "grad", "grad_mode",
+    "ArrayFunction", "Context", "Function", "Node", "Variable", "backward", "enable_grad", "grad", "grad_mode",
     "is_grad_enabled", "no_grad", "set_grad_enabled",
 ]

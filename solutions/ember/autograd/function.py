@@ -1,4 +1,4 @@
-"""``Function``: one differentiable operation, PyTorch's ``torch.autograd.Function`` API.
+"""``ArrayFunction``: one differentiable operation, PyTorch's ``Function`` API on raw arrays.
 
 Each op of ``ember/ops`` is a subclass with two static methods side by side:
 
@@ -8,13 +8,13 @@ Each op of ``ember/ops`` is a subclass with two static methods side by side:
   gradient per ``forward`` argument: a tuple, with None for arguments that are not
   tensors or need no gradient.
 
-``Function.apply(*args)`` is the public entry point: it unwraps tensors, runs ``forward``
+``ArrayFunction.apply(*args)`` is the entry point: it unwraps tensors, runs ``forward``
 and wraps the result. When grad mode is on and an input requires grad, it also **records
 the graph**: the ``ctx`` becomes the output's ``grad_fn``, a node whose
 ``next_functions`` point at the nodes of the inputs. ``backward`` walks those links.
 
 Example:
-    >>> class Double(Function):
+    >>> class Double(ArrayFunction):
     ...     @staticmethod
     ...     def forward(ctx, a):
     ...         return a * 2
@@ -152,8 +152,8 @@ def _fixed_name(fn: type) -> str:
     return name
 
 
-class Function:
-    """Base class of every differentiable operation.
+class ArrayFunction:
+    """Base class of every built-in differentiable operation (forward and backward on arrays).
 
     Subclasses implement ``forward`` (stage 01) and ``backward`` (stage 02) as static
     methods and are called through ``apply``.
@@ -298,3 +298,7 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
                     found.append((counter, 0, (array, -1 - nr)))
                     break
     return tuple(found)
+
+
+#: Until stage 05's tensor-level ``Function`` lands, the public name is the array-level class.
+Function = ArrayFunction

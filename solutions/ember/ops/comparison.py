@@ -15,11 +15,11 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
+from ember.autograd.function import Context, ArrayFunction
 from ember.ops._dispatch import binary, unary
 
 
-class Eq(Function):
+class Eq(ArrayFunction):
     """``a == b`` elementwise."""
 
     @staticmethod
@@ -29,7 +29,7 @@ class Eq(Function):
         ### END SOLUTION
 
 
-class Ne(Function):
+class Ne(ArrayFunction):
     """``a != b`` elementwise."""
 
     @staticmethod
@@ -39,7 +39,7 @@ class Ne(Function):
         ### END SOLUTION
 
 
-class Lt(Function):
+class Lt(ArrayFunction):
     """``a < b`` elementwise."""
 
     @staticmethod
@@ -49,7 +49,7 @@ class Lt(Function):
         ### END SOLUTION
 
 
-class Le(Function):
+class Le(ArrayFunction):
     """``a <= b`` elementwise."""
 
     @staticmethod
@@ -59,7 +59,7 @@ class Le(Function):
         ### END SOLUTION
 
 
-class Gt(Function):
+class Gt(ArrayFunction):
     """``a > b`` elementwise."""
 
     @staticmethod
@@ -69,7 +69,7 @@ class Gt(Function):
         ### END SOLUTION
 
 
-class Ge(Function):
+class Ge(ArrayFunction):
     """``a >= b`` elementwise."""
 
     @staticmethod
@@ -79,7 +79,7 @@ class Ge(Function):
         ### END SOLUTION
 
 
-class BitwiseAnd(Function):
+class BitwiseAnd(ArrayFunction):
     """``a & b`` (logical and for bool tensors)."""
 
     @staticmethod
@@ -87,7 +87,7 @@ class BitwiseAnd(Function):
         return a & b
 
 
-class BitwiseOr(Function):
+class BitwiseOr(ArrayFunction):
     """``a | b`` (logical or for bool tensors)."""
 
     @staticmethod
@@ -95,7 +95,7 @@ class BitwiseOr(Function):
         return a | b
 
 
-class BitwiseXor(Function):
+class BitwiseXor(ArrayFunction):
     """``a ^ b`` (logical xor for bool tensors)."""
 
     @staticmethod
@@ -103,7 +103,7 @@ class BitwiseXor(Function):
         return a ^ b
 
 
-class BitwiseNot(Function):
+class BitwiseNot(ArrayFunction):
     """``~a`` (logical not for bool tensors)."""
 
     @staticmethod

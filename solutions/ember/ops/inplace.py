@@ -33,7 +33,7 @@ from typing import Any
 from ember._backend import get_array_module
 from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
+from ember.autograd.function import Context, ArrayFunction
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.autograd.graph import accumulator, version_counter
 from ember.ops import elementwise, indexing, unary
@@ -135,7 +135,7 @@ def positions_in_base(view: Any, base: Any) -> Any:
     return order[xp.searchsorted(flat[order], offsets(view))]
 
 
-class CopySlices(Function):
+class CopySlices(ArrayFunction):
     """``base`` with the elements at flat ``positions`` replaced by ``values``.
 
     ∂/∂base = the upstream gradient with those positions zeroed (they were overwritten);
@@ -157,7 +157,7 @@ class CopySlices(Function):
         return grad_base, None, grad.reshape(-1)[positions]
 
 
-class AsStrided(Function):
+class AsStrided(ArrayFunction):
     """The elements of ``base`` at flat ``positions`` (how a view reads its new base)."""
 
     @staticmethod
@@ -174,7 +174,7 @@ class AsStrided(Function):
         return result, None
 
 
-class Fill(Function):
+class Fill(ArrayFunction):
     """Every element set to the number ``value``; the old values get a zero gradient."""
 
     @staticmethod
@@ -190,7 +190,7 @@ class Zero(Fill):
     """``zero_()``: every element set to 0."""
 
 
-class Copy(Function):
+class Copy(ArrayFunction):
     """``copy_(src)``: ``src`` broadcast to ``a``'s shape and cast to its dtype.
 
     ∂/∂a = 0 (overwritten); ∂/∂src = the upstream gradient (summed over broadcasting).

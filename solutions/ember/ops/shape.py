@@ -22,7 +22,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import Context, Function
+from ember.autograd.function import Context, ArrayFunction
 from ember.ops._dispatch import unary
 
 
@@ -60,7 +60,7 @@ def infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     ### END SOLUTION
 
 
-class View(Function):
+class View(ArrayFunction):
     """The same memory read with another shape; never copies.
 
     Reshaping moves no value, so the gradient is the upstream gradient read back in the
@@ -101,7 +101,7 @@ class Unsqueeze(View):
     """``unsqueeze(dim)``: a ``View``; its node is ``UnsqueezeBackward0``."""
 
 
-class Reshape(Function):
+class Reshape(ArrayFunction):
     """Another shape: a view when the strides allow it, else a copy."""
 
     @staticmethod
@@ -118,7 +118,7 @@ class Reshape(Function):
         ### END SOLUTION
 
 
-class Permute(Function):
+class Permute(ArrayFunction):
     """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
 
     The gradient is permuted back with the inverse permutation: input dim ``dims[i]``
@@ -155,7 +155,7 @@ class T(Permute):
     """``t()`` of a matrix: a ``Permute`` named ``TBackward0`` in the graph, like PyTorch's."""
 
 
-class Expand(Function):
+class Expand(ArrayFunction):
     """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy).
 
     One input element feeds every position of a stretched (or new leading) dimension, so
@@ -196,7 +196,7 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     ### END SOLUTION
 
 
-class Repeat(Function):
+class Repeat(ArrayFunction):
     """The tensor tiled ``repeats[i]`` times along dimension i (a copy).
 
     Each input element appears once in every tile, so its gradient is the sum over the
@@ -223,7 +223,7 @@ class Repeat(Function):
         ### END SOLUTION
 
 
-class Contiguous(Function):
+class Contiguous(ArrayFunction):
     """A row-major (C-order) copy; the values are unchanged, so d/da = 1."""
 
     @staticmethod
@@ -237,7 +237,7 @@ class Contiguous(Function):
         ### END SOLUTION
 
 
-class Clone(Function):
+class Clone(ArrayFunction):
     """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
 
     @staticmethod

@@ -17,11 +17,11 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, Context, ArrayFunction
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 
-class Neg(Function):
+class Neg(ArrayFunction):
     """``-a``; d/da = -1."""
 
     @staticmethod
@@ -37,7 +37,7 @@ class Neg(Function):
         ### END SOLUTION
 
 
-class Abs(Function):
+class Abs(ArrayFunction):
     """``|a|``; d/da = sign(a)."""
 
     @staticmethod
@@ -56,7 +56,7 @@ class Abs(Function):
         ### END SOLUTION
 
 
-class Exp(Function):
+class Exp(ArrayFunction):
     """``e^a``; d/da = e^a."""
 
     @staticmethod
@@ -75,7 +75,7 @@ class Exp(Function):
         ### END SOLUTION
 
 
-class Log(Function):
+class Log(ArrayFunction):
     """``ln a`` (``-inf`` at 0, ``nan`` below, without warnings); d/da = 1/a."""
 
     @staticmethod
@@ -94,7 +94,7 @@ class Log(Function):
         ### END SOLUTION
 
 
-class Sqrt(Function):
+class Sqrt(ArrayFunction):
     """``√a`` (``nan`` below 0); d/da = 1/(2√a)."""
 
     @staticmethod
@@ -114,7 +114,7 @@ class Sqrt(Function):
         ### END SOLUTION
 
 
-class Sin(Function):
+class Sin(ArrayFunction):
     """``sin a``; d/da = cos a."""
 
     @staticmethod
@@ -133,7 +133,7 @@ class Sin(Function):
         ### END SOLUTION
 
 
-class Cos(Function):
+class Cos(ArrayFunction):
     """``cos a``; d/da = -sin a."""
 
     @staticmethod
@@ -152,7 +152,7 @@ class Cos(Function):
         ### END SOLUTION
 
 
-class Tanh(Function):
+class Tanh(ArrayFunction):
     """``tanh a``; d/da = 1 - tanh² a."""
 
     @staticmethod
@@ -171,7 +171,7 @@ class Tanh(Function):
         ### END SOLUTION
 
 
-class Sigmoid(Function):
+class Sigmoid(ArrayFunction):
     """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
 
     The backward recomputes σ(a) from the saved input (a forward call with the no-op
@@ -199,7 +199,7 @@ class Sigmoid(Function):
         ### END SOLUTION
 
 
-class Relu(Function):
+class Relu(ArrayFunction):
     """``max(a, 0)``; d/da = 1 where a > 0 else 0."""
 
     @staticmethod
@@ -219,7 +219,7 @@ class Relu(Function):
         ### END SOLUTION
 
 
-class Sign(Function):
+class Sign(ArrayFunction):
     """-1, 0 or 1 by the sign of ``a``; gradient 0."""
 
     @staticmethod
@@ -235,7 +235,7 @@ class Sign(Function):
         ### END SOLUTION
 
 
-class Clamp(Function):
+class Clamp(ArrayFunction):
     """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0.
 
     The bounds are numbers, None or tensors; a tensor bound gets the gradient where it is
