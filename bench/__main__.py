@@ -1,9 +1,10 @@
 """``python -m bench``: every benchmark in turn (``make bench``).
 
-Runs ``bench.ops`` (stage 01, forward ops) and then ``bench.autograd`` (stage 02, forward
-and backward), each in its own process so that each sets the thread limits before NumPy is
-imported. The options below are passed to both; ``--json DIR`` writes ``DIR/ops.json`` and
-``DIR/autograd.json``. Exits 1 if either exits non-zero (with ``--strict``, a missed target).
+Runs ``bench.ops`` (stage 01, forward ops), ``bench.autograd`` (stage 02, forward and
+backward) and ``bench.nn`` (stage 04, layers and training), each in its own process so that
+each sets the thread limits before NumPy is imported. The options below are passed to each;
+``--json DIR`` writes ``DIR/<benchmark>.json``. Exits 1 if any exits non-zero (with
+``--strict``, a missed target).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("ops", "autograd")
+BENCHMARKS = ("ops", "autograd", "nn")
 
 
 def main(argv=None) -> int:
