@@ -70,6 +70,9 @@ class Context(Node):
     # (``ctx.shape = a.shape``).
     __slots__ = ("_fn", "next_functions", "needs_input_grad", "_saved", "_versions", "_meta",
                  "_name", "_tensor_hooks", "_freed", "__dict__", "__weakref__")
+    #: False: the engine gives a multi-output node zeros for outputs that got no gradient
+    #: (a custom ``FunctionCtx`` does that itself, see ``set_materialize_grads``).
+    _materializes_grads = False
 
     def __init__(self) -> None:
         self._fn: type | None = None
@@ -300,5 +303,9 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
     return tuple(found)
 
 
-#: Until stage 05's tensor-level ``Function`` lands, the public name is the array-level class.
-Function = ArrayFunction
+# The public, tensor-level API (stage 05) builds on the classes above.
+from ember.autograd.custom_function import (  # noqa: E402
+    Function,
+    FunctionCtx,
+    once_differentiable,
+)
