@@ -6,6 +6,8 @@ Stage 02 needs only what the article's first training loop uses: ``Parameter``, 
 
 from ember.nn import functional
 from ember.nn.modules import Module, MSELoss
+from ember.nn.modules.container import ModuleDict, ModuleList, Sequential
 from ember.nn.parameter import Parameter
 
 __all__ = ["MSELoss", "Module", "Parameter", "functional"]
+__all__ += ["ModuleDict", "ModuleList", "Sequential"]
