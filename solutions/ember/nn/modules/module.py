@@ -446,10 +446,6 @@ class Module:
         return self
         ### END SOLUTION
 
-    def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Throw-away stand-in (helper 4b) until the full stage-04 Module lands."""
-        self.__dict__[name] = param
-
     def eval(self) -> Module:
         """``train(False)``."""
         return self.train(False)
