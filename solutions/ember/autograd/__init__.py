@@ -12,8 +12,8 @@
 from ember.autograd import grad_mode
 from ember.autograd.engine import backward, grad
 from ember.autograd.function import ArrayFunction, Context, Function
-from ember.autograd.gradcheck import GradcheckError, gradcheck
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ember.autograd.gradcheck import GradcheckError, gradcheck
 from ember.autograd.graph import Node
 from ember.autograd.variable import Variable
 

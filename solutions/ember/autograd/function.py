@@ -304,7 +304,7 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
 
 
 # The public, tensor-level API (stage 05) builds on the classes above.
-from ember.autograd.custom_function import (  # noqa: E402
+from ember.autograd.custom_function import (  # noqa: E402, F401
     Function,
     FunctionCtx,
     once_differentiable,

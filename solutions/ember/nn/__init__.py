@@ -5,6 +5,7 @@ Stage 02 needs only what the article's first training loop uses: ``Parameter``, 
 """
 
 from ember.nn import functional
+from ember.nn.binary import BinaryConv2d, BinaryLinear
 from ember.nn.modules import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -26,3 +27,4 @@ __all__ = ["MSELoss", "Module", "Parameter", "functional"]
 __all__ += ["ModuleDict", "ModuleList", "Sequential"]
 __all__ += ["AdaptiveAvgPool2d", "AvgPool2d", "Conv2d", "Dropout", "Embedding", "Flatten",
             "Identity", "Linear", "MaxPool2d", "Unflatten"]
+__all__ += ["BinaryConv2d", "BinaryLinear"]
