@@ -99,6 +99,9 @@ class FunctionCtx(Context):
         """Whether ``backward`` gets zeros (True, default) or None for unused outputs."""
         self.materialize_grads = bool(value)
 
+    def __repr__(self) -> str:
+        return f"<ember.autograd.function.{self.name()} object at {id(self):#x}>"
+
     def mark_dirty(self, *args: Tensor) -> None:
         """In-place forwards are not supported by ember's custom functions."""
         raise NotImplementedError("mark_dirty (in-place custom functions) is not supported "
@@ -151,7 +154,7 @@ def _xp_zeros(shape: tuple, dtype: Any) -> Any:
 def _checked_result(ctx: FunctionCtx, result: Any) -> tuple:
     """``backward``'s result as a tuple; extra trailing Nones are dropped as in PyTorch."""
     if type(result) is not tuple:
-        result = tuple(result) if isinstance(result, list) else (result,)
+        result = (result,)
     expected = len(ctx.next_functions)
     if len(result) > expected and all(g is None for g in result[expected:]):
         result = result[:expected]
@@ -184,7 +187,7 @@ def _node_type(cls: type[Function]) -> type[FunctionCtx]:
     node_type = _NODES.get(cls)
     if node_type is None:
         node_type = type(f"{cls.__name__}Backward", (FunctionCtx,),
-                         {"__slots__": (), "__module__": __name__})
+                         {"__slots__": (), "__module__": "ember.autograd.function"})
         _NODES[cls] = node_type
     return node_type
 
