@@ -13,6 +13,10 @@ and wraps the result. When grad mode is on and an input requires grad, it also *
 the graph**: the ``ctx`` becomes the output's ``grad_fn``, a node whose
 ``next_functions`` point at the nodes of the inputs. ``backward`` walks those links.
 
+The public ``Function`` (forward and backward on *tensors*, for your own ops, stage 05)
+lives in ``custom_function.py`` and is re-exported here, as ``torch.autograd.function``
+does.
+
 Example:
     >>> class Double(ArrayFunction):
     ...     @staticmethod
