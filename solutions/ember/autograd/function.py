@@ -13,6 +13,10 @@ and wraps the result. When grad mode is on and an input requires grad, it also *
 the graph**: the ``ctx`` becomes the output's ``grad_fn``, a node whose
 ``next_functions`` point at the nodes of the inputs. ``backward`` walks those links.
 
+The public ``Function`` (forward and backward on *tensors*, for your own ops, stage 05)
+lives in ``custom_function.py`` and is re-exported here, as ``torch.autograd.function``
+does.
+
 Example:
     >>> class Double(ArrayFunction):
     ...     @staticmethod
@@ -70,6 +74,9 @@ class Context(Node):
     # (``ctx.shape = a.shape``).
     __slots__ = ("_fn", "next_functions", "needs_input_grad", "_saved", "_versions", "_meta",
                  "_name", "_tensor_hooks", "_freed", "__dict__", "__weakref__")
+    #: False: the engine gives a multi-output node zeros for outputs that got no gradient
+    #: (a custom ``FunctionCtx`` does that itself, see ``set_materialize_grads``).
+    _materializes_grads = False
 
     def __init__(self) -> None:
         self._fn: type | None = None
@@ -300,5 +307,9 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
     return tuple(found)
 
 
-#: Until stage 05's tensor-level ``Function`` lands, the public name is the array-level class.
-Function = ArrayFunction
+# The public, tensor-level API (stage 05) builds on the classes above.
+from ember.autograd.custom_function import (  # noqa: E402, F401
+    Function,
+    FunctionCtx,
+    once_differentiable,
+)

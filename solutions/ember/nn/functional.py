@@ -14,6 +14,11 @@ from __future__ import annotations
 import warnings
 
 from ember._tensor import Tensor
+from ember.nn._functional.conv import conv2d
+from ember.nn._functional.dropout import dropout
+from ember.nn._functional.linear import linear
+from ember.nn._functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from ember.nn._functional.sparse import embedding
 from ember.ops import unary
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -46,3 +51,5 @@ def mse_loss(input: Tensor, target: Tensor, size_average: None = None, reduce: N
 
 
 __all__ = ["mse_loss", "sigmoid"]
+__all__ += ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout", "embedding", "linear",
+            "max_pool2d"]

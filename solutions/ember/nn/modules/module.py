@@ -1,8 +1,12 @@
-"""A minimal ``Module``: callable, and able to list its parameters (stage 04 completes it).
+"""``Module``: the base class of every layer and model (PyTorch's ``torch.nn.Module``).
 
-A module holds parameters (``Parameter`` attributes) and sub-modules (``Module``
-attributes); calling it runs ``forward``. That is all the article's first training loop
-needs: ``model(x)``, and ``optimizer = SGD(model.parameters(), lr=...)``.
+A module keeps what it owns in three ordered dicts: ``_parameters`` (``Parameter``s the
+optimizer updates), ``_buffers`` (tensors that are state but not trained, like BatchNorm's
+running mean) and ``_modules`` (child modules). ``__setattr__`` routes each assignment to
+the right dict, ``__getattr__`` looks names up in them, and ONE walker (``named_modules``
+plus ``_named_members``) yields every member with its dotted name (``"encoder.0.weight"``).
+``parameters()``, ``state_dict()``, ``train()``, ``zero_grad()`` and ``__repr__`` all build
+on that bookkeeping. Calling a module runs its forward hooks around ``forward``.
 
 Example:
     >>> import ember
@@ -13,69 +17,679 @@ Example:
     ...     def forward(self, x):
     ...         return self.w * x
     >>> m = Scale()
-    >>> m(ember.tensor([3.])), len(list(m.parameters()))
-    (tensor([6.], grad_fn=<MulBackward0>), 1)
+    >>> m(ember.tensor([3.])), [name for name, _ in m.named_parameters()]
+    (tensor([6.], grad_fn=<MulBackward0>), ['w'])
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from ember._tensor import Tensor
 from ember.nn.parameter import Parameter
+from ember.utils.hooks import RemovableHandle
+
+_REGISTRIES = ("_parameters", "_buffers", "_modules")
+
+
+def _typename(obj: Any) -> str:
+    """The type name PyTorch's errors print: ``"ember.FloatTensor"``, ``"int"``, ..."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = obj if isinstance(obj, type) else type(obj)
+    module = cls.__module__ or ""
+    return cls.__qualname__ if module in ("", "builtins") else f"{module}.{cls.__qualname__}"
+
+
+def _addindent(text: str, num_spaces: int) -> str:
+    """Indent every line of ``text`` but the first by ``num_spaces`` (nested reprs)."""
+    first, *rest = text.split("\n")
+    if not rest:
+        return text
+    return "\n".join([first] + [num_spaces * " " + line for line in rest])
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the keys it missed and the keys it did not use."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
 
 
 class Module:
-    """Base class of every layer and model."""
+    """Base class of every layer and model: subclass it, assign layers and parameters in
+    ``__init__`` (after ``super().__init__()``), and compute the output in ``forward``.
+
+    Attributes:
+        training: True in training mode (``train()``), False in evaluation mode (``eval()``).
+    """
+
+    _version: int = 1
+    training: bool
 
     def __init__(self) -> None:
-        self.training = True
+        # object.__setattr__: our own __setattr__ needs these dicts to exist already.
+        setattr_ = object.__setattr__
+        setattr_(self, "training", True)
+        setattr_(self, "_parameters", {})
+        setattr_(self, "_buffers", {})
+        setattr_(self, "_non_persistent_buffers_set", set())
+        # Hook dicts are OrderedDicts: RemovableHandle keeps a weak reference to them.
+        setattr_(self, "_forward_pre_hooks", OrderedDict())
+        setattr_(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        setattr_(self, "_forward_hooks", OrderedDict())
+        setattr_(self, "_forward_hooks_with_kwargs", OrderedDict())
+        setattr_(self, "_modules", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the module; subclasses implement it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   '"forward" function')
 
+    # ------------------------------------------------------------ calling and hooks
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)  # the fast path: no hooks registered
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True
-                         ) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted name, parameter)`` for every parameter, each listed once."""
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """``forward`` between the pre-hooks (which may replace the inputs) and the hooks
+        (which may replace the output), each in registration order."""
+        for hook_id, hook in list(self._forward_pre_hooks.items()):
+            if hook_id in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {result}.")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook_id, hook in list(self._forward_hooks.items()):
+            if hook_id in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, output)
+            else:
+                result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def _add_hook(self, hooks: OrderedDict, with_kwargs_set: OrderedDict, hook: Callable,
+                  prepend: bool, with_kwargs: bool) -> RemovableHandle:
+        """Store ``hook`` in ``hooks`` under a new handle's id (first if ``prepend``)."""
+        ### BEGIN SOLUTION 04
+        handle = RemovableHandle(hooks, extra_dict=with_kwargs_set)
+        hooks[handle.id] = hook
+        if with_kwargs:
+            with_kwargs_set[handle.id] = True
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+        ### END SOLUTION
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``forward``; a non-None result replaces
+        ``args`` (a single value is wrapped in a tuple). With ``with_kwargs=True`` the hook
+        is ``hook(module, args, kwargs)`` and returns None or ``(new_args, new_kwargs)``.
+
+        Returns:
+            A ``RemovableHandle``; ``handle.remove()`` unregisters the hook.
+        """
+        return self._add_hook(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs,
+                              hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False,
+                              with_kwargs: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``forward``; a non-None result
+        replaces the output (``hook(module, args, kwargs, output)`` with ``with_kwargs``).
+
+        Example:
+            >>> import ember
+            >>> m = ember.nn.Module()
+            >>> m.forward = lambda x: x
+            >>> h = m.register_forward_hook(lambda mod, args, out: out * 10)
+            >>> m(ember.tensor(1.)), h.remove(), m(ember.tensor(1.))
+            (tensor(10.), None, tensor(1.))
+        """
+        return self._add_hook(self._forward_hooks, self._forward_hooks_with_kwargs,
+                              hook, prepend, with_kwargs)
+
+    # ------------------------------------------------------------ attributes
+    def __getattr__(self, name: str) -> Any:
+        """Called only when normal lookup fails: find ``name`` among the registered
+        parameters, buffers and sub-modules, else raise ``AttributeError`` (never return
+        None: a typo must fail loudly)."""
+        if name.startswith("__"):  # copy/pickle probe dunders before __init__ ran
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        # Hint: read the dicts through self.__dict__ (self._parameters would call
+        # __getattr__ again when __init__ has not run yet).
+        ### BEGIN SOLUTION 04
+        members = self.__dict__
+        for registry in _REGISTRIES:
+            if registry in members and name in members[registry]:
+                return members[registry][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        ### END SOLUTION
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Route ``Parameter``s to ``_parameters`` and ``Module``s to ``_modules``; a name
+        already registered (parameter, buffer, child) keeps its dict. Everything else is a
+        plain attribute."""
+        members = self.__dict__
+        if not isinstance(value, (Parameter, Module)) and all(
+                name not in members.get(registry, ()) for registry in _REGISTRIES):
+            object.__setattr__(self, name, value)  # a plain attribute: all stage 02 needs
+            return
+        # Hint: PyTorch's errors: "cannot assign parameters before Module.__init__() call",
+        # "cannot assign '<typename>' as parameter '<name>' (ember.nn.Parameter or None
+        # expected)", the same for "child module" and "buffer". Before registering, remove
+        # the name from the other dicts (and from __dict__) so one name means one thing.
+        ### BEGIN SOLUTION 04
+        params, modules = members.get("_parameters"), members.get("_modules")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self._forget(name, members, self._buffers, self._modules)
+            self.register_parameter(name, value)
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                                "(ember.nn.Parameter or None expected)")
+            self.register_parameter(name, value)
+        elif isinstance(value, Module):
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name, members, self._parameters, self._buffers)
+            modules[name] = value
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module "
+                                f"'{name}' (ember.nn.Module or None expected)")
+            modules[name] = value
+        else:  # a registered buffer
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                                "(ember.nn.Buffer, ember.Tensor or None expected)")
+            self._buffers[name] = value
+        ### END SOLUTION
+
+    def _forget(self, name: str, *registries: dict) -> None:
+        """Remove ``name`` from each dict (and from the non-persistent buffer names)."""
+        for registry in registries:
+            registry.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._parameters:
+            del self._parameters[name]
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent_buffers_set.discard(name)
+        elif name in self._modules:
+            del self._modules[name]
+        else:
+            object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        keys = [*dir(type(self)), *self.__dict__, *self._parameters, *self._modules,
+                *self._buffers]
+        return sorted(key for key in keys if not key[0].isdigit())
+
+    # ------------------------------------------------------------ registration
+    def _check_member_name(self, kind: str, name: Any, registry: dict) -> None:
+        """PyTorch's checks of a new parameter/buffer name (a string, no dot, not empty,
+        not an existing plain attribute)."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+        if "." in name:
+            raise KeyError(f"{kind} name can't contain \".\"")
+        if name == "":
+            raise KeyError(f"{kind} name can't be empty string \"\"")
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add ``param`` under ``name`` (what ``self.name = Parameter(...)`` does).
+
+        Raises:
+            TypeError: ``param`` is neither a ``Parameter`` nor None.
+            ValueError: ``param`` is not a leaf (it was computed from other tensors).
+        """
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        ### BEGIN SOLUTION 04
+        self._check_member_name("parameter", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                            "(ember.nn.Parameter or None required)")
+        if param is not None and param.grad_fn is not None:
+            raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
+                             f"parameters must be created explicitly. To express '{name}' "
+                             "as a function of another Tensor, compute the value in the "
+                             "forward() method.")
+        self._parameters[name] = param
+        ### END SOLUTION
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True
+                        ) -> None:
+        """Add a buffer: a tensor that is module state but not a parameter (BatchNorm's
+        running mean). ``persistent=False`` keeps it out of ``state_dict``.
+
+        Example:
+            >>> import ember
+            >>> m = ember.nn.Module()
+            >>> m.register_buffer("count", ember.zeros(1))
+            >>> list(m.state_dict())
+            ['count']
+        """
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        ### BEGIN SOLUTION 04
+        self._check_member_name("buffer", name, self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                            "(ember Tensor or None required)")
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+        ### END SOLUTION
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name`` (what ``self.name = module`` does); containers
+        use it with names ``"0"``, ``"1"``, ..."""
+        ### BEGIN SOLUTION 04
+        if not isinstance(module, Module) and module is not None:
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {_typename(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f"module name can't contain \".\", got: {name}")
+        if name == "":
+            raise KeyError("module name can't be empty string \"\"")
+        self._modules[name] = module
+        ### END SOLUTION
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """Alias of ``add_module``."""
+        self.add_module(name, module)
+
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` (``""`` is ``self``)."""
+        module = self
+        for item in target.split(".") if target else ():
+            if not hasattr(module, item):
+                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (``"0.weight"``)."""
+        module_path, _, param_name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, param_name):
+            raise AttributeError(module._get_name() + " has no attribute `" + param_name + "`")
+        param = getattr(module, param_name)
+        if not isinstance(param, Parameter):
+            raise AttributeError("`" + param_name + "` is not an nn.Parameter")
+        return param
+
+    # ------------------------------------------------------------ the walker
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module (name ``prefix``) and every
+        descendant, depth first in registration order; a module reachable twice is
+        listed once (unless ``remove_duplicate=False``)."""
+        ### BEGIN SOLUTION 04
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                child_prefix = prefix + ("." if prefix else "") + name
+                yield from module.named_modules(memo, child_prefix, remove_duplicate)
+        ### END SOLUTION
+
+    def _named_members(self, get_members: Callable[[Module], Any], prefix: str = "",
+                       recurse: bool = True, remove_duplicate: bool = True
+                       ) -> Iterator[tuple[str, Any]]:
+        """The one walker behind ``named_parameters`` and ``named_buffers``:
+        ``get_members(module)`` gives ``(name, value)`` pairs of one module; yield them for
+        every module (or only ``self`` without ``recurse``) with dotted names, skipping
+        None and (with ``remove_duplicate``) values already yielded (shared parameters)."""
+        ### BEGIN SOLUTION 04
         seen: set[int] = set()
-        for name, param in self._walk(prefix, recurse):
-            if id(param) not in seen:
-                seen.add(id(param))
-                yield name, param
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
+        for module_prefix, module in modules:
+            for name, value in get_members(module):
+                if value is None or id(value) in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(id(value))
+                yield module_prefix + ("." if module_prefix else "") + name, value
+        ### END SOLUTION
 
-    def _walk(self, prefix: str, recurse: bool) -> Iterator[tuple[str, Parameter]]:
-        for name, value in vars(self).items():
-            if isinstance(value, Parameter):
-                yield prefix + name, value
-            elif recurse and isinstance(value, Module):
-                yield from value._walk(f"{prefix}{name}.", recurse)
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted name, parameter)`` pairs: ``[("0.weight", ...), ("0.bias", ...)]``."""
+        return self._named_members(lambda module: module._parameters.items(), prefix,
+                                   recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter of this module (and, with ``recurse``, of its sub-modules)."""
+        """Every parameter once (what an optimizer takes)."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of all parameters (to None, or to zeros)."""
-        for param in self.parameters():
-            if set_to_none:
-                param.grad = None
-            elif param.grad is not None:
-                param.grad._data[...] = 0
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """``(dotted name, buffer)`` pairs, like ``named_parameters``."""
+        return self._named_members(lambda module: module._buffers.items(), prefix,
+                                   recurse, remove_duplicate)
 
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer once."""
+        for _, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """``(name, child)`` for the direct children (each module once)."""
+        ### BEGIN SOLUTION 04
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+        ### END SOLUTION
+
+    def children(self) -> Iterator[Module]:
+        """The direct children."""
+        for _, module in self.named_children():
+            yield module
+
+    def modules(self) -> Iterator[Module]:
+        """This module and all its descendants, each once."""
+        for _, module in self.named_modules():
+            yield module
+
+    # ------------------------------------------------------------ modes and bulk changes
     def train(self, mode: bool = True) -> Module:
-        """Set training mode on this module and its sub-modules."""
+        """Set ``training`` on this module and every descendant (Dropout and BatchNorm
+        behave differently in training and evaluation); returns ``self``."""
+        ### BEGIN SOLUTION 04
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
         self.training = mode
-        for value in vars(self).values():
-            if isinstance(value, Module):
-                value.train(mode)
+        for module in self.children():
+            module.train(mode)
         return self
+        ### END SOLUTION
 
     def eval(self) -> Module:
         """``train(False)``."""
         return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradient of every parameter: to None (default), or to zeros
+        (detached from any graph)."""
+        ### BEGIN SOLUTION 04
+        for param in self.parameters():
+            if param.grad is None:
+                continue
+            if set_to_none:
+                param.grad = None
+            else:
+                param.grad.detach_()
+                param.grad.zero_()
+        ### END SOLUTION
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every child (recursively, children first) and then on ``self``;
+        returns ``self``. Typical use: ``model.apply(init_weights)``."""
+        ### BEGIN SOLUTION 04
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+        ### END SOLUTION
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` of every parameter (freeze with False); returns ``self``."""
+        ### BEGIN SOLUTION 04
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+        ### END SOLUTION
+
+    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
+        """Replace every parameter's data (and gradient) and every buffer by ``fn`` of it,
+        recursively; parameters stay the same objects (optimizers keep working)."""
+        from ember.autograd.grad_mode import no_grad
+
+        for module in self.children():
+            module._apply(fn)
+        with no_grad():
+            for param in self._parameters.values():
+                if param is not None:
+                    param.data = fn(param)
+                    if param.grad is not None:
+                        param.grad.data = fn(param.grad)
+            for key, buf in self._buffers.items():
+                if buf is not None:
+                    self._buffers[key] = fn(buf)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert floating-point parameters and buffers: ``to(ember.float64)``,
+        ``to("cpu")``, ``to(device, dtype)``, ``to(tensor)`` (in place; returns ``self``)."""
+        dtype, device = kwargs.get("dtype"), kwargs.get("device")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype, device = arg.dtype, arg.device
+            elif hasattr(arg, "is_floating_point"):  # an ember dtype
+                dtype = arg
+            elif arg is not None:
+                device = arg
+        if dtype is not None and not dtype.is_floating_point:
+            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
+                            f"got desired dtype={dtype}")
+        return self._apply(lambda t: t.to(device=device,
+                                          dtype=dtype if t.is_floating_point() else None))
+
+    def float(self) -> Module:
+        """Cast floating-point parameters and buffers to float32."""
+        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+
+    def double(self) -> Module:
+        """Cast floating-point parameters and buffers to float64."""
+        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+
+    def half(self) -> Module:
+        """Cast floating-point parameters and buffers to float16."""
+        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def cpu(self) -> Module:
+        """Move parameters and buffers to the CPU."""
+        return self._apply(lambda t: t.cpu())
+
+    # ------------------------------------------------------------ state_dict
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """Write this module's own parameters, then its persistent buffers, under
+        ``prefix + name`` (detached unless ``keep_vars``)."""
+        ### BEGIN SOLUTION 04
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buf in self._buffers.items():
+            if buf is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buf if keep_vars else buf.detach()
+        ### END SOLUTION
+
+    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name, in an ``OrderedDict``:
+        this module's own first, then each child's under ``"<child name>."`` (shared
+        tensors appear under each of their names).
+
+        Example:
+            >>> import ember
+            >>> m = ember.nn.Module()
+            >>> m.w = ember.nn.Parameter(ember.ones(1))
+            >>> m.state_dict()
+            OrderedDict([('w', tensor([1.]))])
+        """
+        if destination is None:
+            destination = OrderedDict()
+        ### BEGIN SOLUTION 04
+        self._save_to_state_dict(destination, prefix, keep_vars)
+        for name, module in self._modules.items():
+            if module is not None:
+                module.state_dict(destination=destination, prefix=prefix + name + ".",
+                                  keep_vars=keep_vars)
+        return destination
+        ### END SOLUTION
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, assign: bool,
+                              missing_keys: list[str], unexpected_keys: list[str],
+                              error_msgs: list[str]) -> None:
+        """Load this module's own parameters and persistent buffers from ``state_dict``
+        (keys ``prefix + name``), noting missing keys, keys under ``prefix`` that name
+        nothing here, and per-key errors (wrong type, size mismatch)."""
+        from ember.autograd.grad_mode import no_grad
+
+        persistent = {k: v for k, v in self._buffers.items()
+                      if k not in self._non_persistent_buffers_set}
+        local_state = {k: v for k, v in [*self._parameters.items(), *persistent.items()]
+                       if v is not None}
+        ### BEGIN SOLUTION 04
+        for name, param in local_state.items():
+            key = prefix + name
+            if key not in state_dict:
+                missing_keys.append(key)
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
+                error_msgs.append(f'While copying the parameter named "{key}", expected '
+                                  "ember.Tensor or Tensor-like object from checkpoint but "
+                                  f"received {type(value)}")
+            elif value.shape != param.shape:
+                error_msgs.append(f"size mismatch for {key}: copying a param with shape "
+                                  f"{value.shape} from checkpoint, the shape in current model "
+                                  f"is {param.shape}.")
+            elif assign:
+                self._assign_loaded(name, param, value)
+            else:
+                with no_grad():
+                    param.copy_(value)  # in place: optimizers keep the same tensors
+        for key in state_dict:
+            if key.startswith(prefix):
+                head, *rest = key[len(prefix):].split(".", 1)
+                if (head not in self._modules) if rest else (head not in local_state):
+                    unexpected_keys.append(key)
+        ### END SOLUTION
+
+    def _assign_loaded(self, name: str, param: Tensor, value: Tensor) -> None:
+        """``load_state_dict(assign=True)``: keep the loaded tensor itself."""
+        if isinstance(param, Parameter):
+            if isinstance(value, Parameter):
+                value.requires_grad_(param.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=param.requires_grad)
+        setattr(self, name, value)
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
+        """Copy the tensors of ``state_dict`` into this module's parameters and buffers.
+
+        Returns:
+            ``_IncompatibleKeys(missing_keys, unexpected_keys)``.
+
+        Raises:
+            RuntimeError: "Error(s) in loading state_dict for Net:" followed by one line per
+                problem: missing and unexpected keys (when ``strict``), size mismatches.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        missing: list[str] = []
+        unexpected: list[str] = []
+        errors: list[str] = []
+
+        def load(module: Module, local: dict, prefix: str = "") -> None:
+            module._load_from_state_dict(local, prefix, assign, missing, unexpected, errors)
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    load(child, {k: v for k, v in local.items() if k.startswith(child_prefix)},
+                         child_prefix)
+
+        load(self, OrderedDict(state_dict))
+        ### BEGIN SOLUTION 04
+        if strict and unexpected:
+            keys = ", ".join(f'"{k}"' for k in unexpected)
+            errors.insert(0, f"Unexpected key(s) in state_dict: {keys}. ")
+        if strict and missing:
+            keys = ", ".join(f'"{k}"' for k in missing)
+            errors.insert(0, f"Missing key(s) in state_dict: {keys}. ")
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:"
+                               "\n\t" + "\n\t".join(errors))
+        return _IncompatibleKeys(missing, unexpected)
+        ### END SOLUTION
+
+    # ------------------------------------------------------------ printing
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def extra_repr(self) -> str:
+        """The text inside ``Name(...)`` besides the children (``"in_features=2, ..."``);
+        layers override it."""
+        return ""
+
+    def __repr__(self) -> str:
+        """``Name(extra)`` on one line without children; otherwise one line per entry of
+        ``extra_repr()`` and one ``(name): repr(child)`` per child, indented by two spaces
+        (nested children's lines too: ``_addindent``).
+
+        Example:
+            >>> import ember
+            >>> outer = ember.nn.Module()
+            >>> outer.inner = ember.nn.Module()
+            >>> outer
+            Module(
+              (inner): Module()
+            )
+        """
+        ### BEGIN SOLUTION 04
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + _addindent(repr(module), 2)
+                       for name, module in self._modules.items()]
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return self._get_name() + "(" + body + ")"
+        ### END SOLUTION
