@@ -209,10 +209,6 @@ def test_attribute_routing_and_errors(index):
     both(lambda lib: _setattr_cases(lib)[index](lib))
 
 
-class _Early:
-    pass
-
-
 def test_assignment_before_init():
     def run(kind):
         def fn(lib):
