@@ -34,8 +34,10 @@ MUTANTS = (
         name="conv_same_padding_on_the_wrong_side",
         stage="04",
         path=_CONV,
-        old="return (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, total[1] - total[1] // 2)",
-        new="return (total[0] - total[0] // 2, total[0] // 2, total[1] - total[1] // 2, total[1] // 2)",
+        old="return (total[0] // 2, total[0] - total[0] // 2, total[1] // 2, "
+            "total[1] - total[1] // 2)",
+        new="return (total[0] - total[0] // 2, total[0] // 2, total[1] - total[1] // 2, "
+            "total[1] // 2)",
         why="padding='same' with an even kernel puts the extra row/column before the input "
             "(PyTorch puts it after)",
     ),
