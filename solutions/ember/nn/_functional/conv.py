@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ember._backend import get_array_module
@@ -104,6 +105,7 @@ def add_windows(target: Any, cols: Any, stride: tuple[int, int],
 
 #: Scratch arrays of the backward pass, by (role, shape, dtype); see ``scratch``.
 _SCRATCH: dict[tuple, Any] = {}
+_SCRATCH_LIMIT = 16 * 2**20
 
 
 def scratch(role: str, shape: tuple[int, ...], dtype: Any, xp: Any) -> Any:
@@ -111,11 +113,14 @@ def scratch(role: str, shape: tuple[int, ...], dtype: Any, xp: Any) -> Any:
 
     Speed: a fresh multi-megabyte array per call costs the operating system's page faults
     (zeroing every page) — on small convolutions as much time as the arithmetic. PyTorch
-    avoids them with a caching allocator; we keep one scratch array per role and shape.
+    avoids them with a caching allocator; we keep one scratch array per role and shape
+    (only up to 16 MiB: for larger arrays the arithmetic dominates, and memory matters).
     """
     key = (role, shape, dtype)
     array = _SCRATCH.get(key)
     if array is None:
+        if math.prod(shape) * xp.dtype(dtype).itemsize > _SCRATCH_LIMIT:
+            return xp.empty(shape, dtype=dtype)
         if len(_SCRATCH) >= 16:  # a few shapes per model; forget old ones
             _SCRATCH.clear()
         array = _SCRATCH[key] = xp.empty(shape, dtype=dtype)
