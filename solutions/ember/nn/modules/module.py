@@ -31,6 +31,19 @@ class Module:
     def __init__(self) -> None:
         self.training = True
 
+    # --- THROW-AWAY minimal registration/repr (helper 4c, for testing only; 4a owns Module)
+    def register_parameter(self, name: str, param: Any) -> None:
+        setattr(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        setattr(self, name, tensor)
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the module; subclasses implement it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
