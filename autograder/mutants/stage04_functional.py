@@ -80,7 +80,7 @@ MUTANTS = (
         name="label_smoothing_ignored",
         stage="04",
         path=_LOSS,
-        old="    if label_smoothing == 0.0:  # the common case, fused into one op\n",
+        old="    if label_smoothing <= 0.0:  # the common case, fused into one op\n",
         new="    if True:\n",
         why="label_smoothing accepted but never applied",
     ),

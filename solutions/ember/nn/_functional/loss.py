@@ -125,9 +125,9 @@ def _nll_backward(ctx: Context, grad: Any) -> Any:
     shape, reduction = ctx.meta
     xp = get_array_module(w)
     ### BEGIN SOLUTION 04
-    if reduction == "mean":
-        with quiet(grad):
-            grad = grad / w.sum()
+    if reduction == "mean":  # nothing counted (every target ignored): gradient 0
+        total = w.sum()
+        grad = grad / total if total != 0 else grad * 0
     grad_logp = xp.zeros(shape, dtype=w.dtype)
     grad_logp[rows, safe] = -w * grad
     ### END SOLUTION
@@ -301,13 +301,13 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         tensor(0.6931)
     """
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:  # PyTorch lets negative values through (as no smoothing)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
     if target._data.dtype.kind == "f" and target.shape == input.shape:
         return _cross_entropy_probabilities(input, target, weight, reduction,
                                             label_smoothing)
-    if label_smoothing == 0.0:  # the common case, fused into one op
+    if label_smoothing <= 0.0:  # the common case, fused into one op
         return _class_index_loss(CrossEntropy, input, target, weight, ignore_index, reduction)
     class_dim = 0 if input.dim() == 1 else 1
     ### BEGIN SOLUTION 04
@@ -345,7 +345,8 @@ class BinaryCrossEntropy(ArrayFunction):
     """ℓ = -(y·log x + (1 - y)·log(1 - x)), each log clamped at -100 (PyTorch's rule, so
     that x = 0 or 1 give a finite loss).
 
-    ∂ℓ/∂x = (x - y) / max(x(1 - x), 1e-12),   ∂ℓ/∂y = log(1 - x) - log x (clamped logs).
+    ∂ℓ/∂x = (x - y) / max(x(1 - x), 1e-12),   ∂ℓ/∂y = log(1 - x) - log x (unclamped, as
+    PyTorch: ±inf at x = 0 or 1).
     """
 
     @staticmethod
@@ -354,18 +355,19 @@ class BinaryCrossEntropy(ArrayFunction):
         with xp.errstate(divide="ignore"):
             log_x = xp.maximum(xp.log(x), -100)
             log_1mx = xp.maximum(xp.log(1 - x), -100)
-        ctx.save_for_backward(x, y, log_x, log_1mx)
+        ctx.save_for_backward(x, y)
         ### BEGIN SOLUTION 04
         return -(y * log_x + (1 - y) * log_1mx)
         ### END SOLUTION
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        x, y, log_x, log_1mx = ctx.saved_tensors
+        x, y = ctx.saved_tensors
         xp = get_array_module(x)
         ### BEGIN SOLUTION 04
         grad_x = grad * (x - y) / xp.maximum(x * (1 - x), 1e-12)
-        grad_y = grad * (log_1mx - log_x)
+        with quiet(x):
+            grad_y = grad * (xp.log1p(-x) - xp.log(x))
         ### END SOLUTION
         return grad_x, grad_y
 
