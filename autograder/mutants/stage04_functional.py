@@ -18,7 +18,7 @@ MUTANTS = (
         name="cross_entropy_without_logsumexp_shift",
         stage="04",
         path=_ACT,
-        old="    shifted = a - a.max(axis=axis, keepdims=True)\n",
+        old="    shifted = a - amax_keepdims(a, axis)\n",
         new="    shifted = a\n",
         why="log-softmax (and so cross-entropy) computed as x - log Σ e^x without "
             "subtracting the max first: e^1000 overflows to inf",
@@ -27,7 +27,7 @@ MUTANTS = (
         name="softmax_backward_without_the_sum_term",
         stage="04",
         path=_ACT,
-        old="        return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)), None\n",
+        old="        return out * (grad - sum_keepdims(grad * out, ctx.axis)), None\n",
         new="        return out * grad, None\n",
         why="softmax differentiated elementwise (y·g) as if each output depended on its own "
             "input only",
@@ -71,8 +71,8 @@ MUTANTS = (
         name="ignored_targets_counted_in_the_mean",
         stage="04",
         path=_LOSS,
-        old="        return losses.sum() / w.sum()\n",
-        new="        return losses.sum() / w.size\n",
+        old="    total = w.sum()\n    if total == 0:\n",
+        new="    total = w.size\n    if total == 0:\n",
         why="the mean divides by the number of samples, counting ignored targets and "
             "ignoring the class weights",
     ),

@@ -199,6 +199,27 @@ def tanh(input: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------------- softmax
+def amax_keepdims(a: Any, axis: int) -> Any:
+    """``a.max(axis, keepdims=True)``, fast for the usual (batch, classes) logits.
+
+    NumPy reduces a short last axis slowly (about 5 µs for 64×10); reducing the first
+    axis of a contiguous transposed copy gives the same numbers 2-3 times faster.
+    """
+    xp = get_array_module(a)
+    if a.ndim == 2 and axis == 1 and a.shape[1] <= 64:
+        return xp.ascontiguousarray(a.T).max(axis=0)[:, None]
+    return a.max(axis=axis, keepdims=True)
+
+
+def sum_keepdims(a: Any, axis: int) -> Any:
+    """``a.sum(axis, keepdims=True)``; over a last axis as a product with a column of ones
+    (one BLAS call, about twice as fast as NumPy's reduction for small rows)."""
+    xp = get_array_module(a)
+    if axis == a.ndim - 1 and a.ndim > 1 and a.dtype.kind == "f":
+        return a @ xp.ones((a.shape[-1], 1), dtype=a.dtype)
+    return a.sum(axis=axis, keepdims=True)
+
+
 def _log_softmax(a: Any, axis: int) -> Any:
     """log softmax(a) along ``axis``, shifted by the max so that ``exp`` cannot overflow.
 
@@ -206,9 +227,10 @@ def _log_softmax(a: Any, axis: int) -> Any:
     m = max a every exponent is ≤ 0 (the log-sum-exp trick).
     """
     xp = get_array_module(a)
+    # Hint: amax_keepdims and sum_keepdims are a.max / a.sum(axis, keepdims=True).
     ### BEGIN SOLUTION 04
-    shifted = a - a.max(axis=axis, keepdims=True)
-    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = a - amax_keepdims(a, axis)
+    return shifted - xp.log(sum_keepdims(xp.exp(shifted), axis))
     ### END SOLUTION
 
 
@@ -230,7 +252,7 @@ class Softmax(ArrayFunction):
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (out,) = ctx.saved_tensors
         ### BEGIN SOLUTION 04
-        return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)), None
+        return out * (grad - sum_keepdims(grad * out, ctx.axis)), None
         ### END SOLUTION
 
 
@@ -251,7 +273,7 @@ class LogSoftmax(ArrayFunction):
         (out,) = ctx.saved_tensors
         xp = get_array_module(out)
         ### BEGIN SOLUTION 04
-        return grad - xp.exp(out) * grad.sum(axis=ctx.axis, keepdims=True), None
+        return grad - xp.exp(out) * sum_keepdims(grad, ctx.axis), None
         ### END SOLUTION
 
 

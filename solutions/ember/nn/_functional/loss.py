@@ -17,59 +17,15 @@ Example:
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
-from ember.nn._functional.activation import _log_softmax, log_softmax
-
-_REDUCTIONS = ("mean", "sum", "none")
-
-
-# --------------------------------------------------------------------------- reduction
-def legacy_get_string(size_average: bool | None, reduce: bool | None,
-                      emit_warning: bool = True) -> str:
-    """The ``reduction`` string equivalent to the deprecated ``size_average``/``reduce``."""
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    if size_average and reduce:
-        result = "mean"
-    elif reduce:
-        result = "sum"
-    else:
-        result = "none"
-    if emit_warning:
-        warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                      f"reduction='{result}' instead.", UserWarning, stacklevel=3)
-    return result
-
-
-def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
-    """The effective reduction; a ValueError in PyTorch's words for an unknown one."""
-    if size_average is not None or reduce is not None:
-        reduction = legacy_get_string(size_average, reduce)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return reduction
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    """Mean, sum, or the elementwise losses themselves."""
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
-def _warn_size(input: Tensor, target: Tensor) -> None:
-    if input.shape != target.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
+from ember.nn._functional.activation import _log_softmax, log_softmax, sum_keepdims
+from ember.nn._reduction import reduce_losses as _reduce
+from ember.nn._reduction import resolve as _reduction
+from ember.nn._reduction import warn_size as _warn_size
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
@@ -115,8 +71,11 @@ def _reduce_array(losses: Any, w: Any, reduction: str) -> Any:
         return losses
     if reduction == "sum":
         return losses.sum()
-    with quiet(losses):
-        return losses.sum() / w.sum()
+    total = w.sum()
+    if total == 0:
+        with quiet(losses):  # 0/0 = nan, silently
+            return losses.sum() / total
+    return losses.sum() / total
 
 
 def _nll_backward(ctx: Context, grad: Any) -> Any:
@@ -178,7 +137,7 @@ class CrossEntropy(ArrayFunction):
         grad_logp = _nll_backward(ctx, grad)
         xp = get_array_module(grad_logp)
         ### BEGIN SOLUTION 04
-        grad_logits = grad_logp - xp.exp(ctx.logp) * grad_logp.sum(axis=1, keepdims=True)
+        grad_logits = grad_logp - xp.exp(ctx.logp) * sum_keepdims(grad_logp, 1)
         ### END SOLUTION
         return grad_logits, None, None, None, None
 
@@ -255,9 +214,8 @@ def _class_index_loss(fn: type[ArrayFunction], input: Tensor, target: Tensor,
     classes = _check_target(input, target, weight)
     flat_input, flat_target, shape = _flatten_classes(input, target)
     t = flat_target._data
-    bad = (t < 0) | (t >= classes)
-    if bad.any():
-        bad &= t != ignore_index
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        bad = ((t < 0) | (t >= classes)) & (t != ignore_index)
         if bad.any():
             raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
     w = None if weight is None else weight._data.astype(input._data.dtype, copy=False)

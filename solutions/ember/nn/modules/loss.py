@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ember._tensor import Tensor
 from ember.nn import functional as F  # noqa: N812 - PyTorch's convention
-from ember.nn._functional.loss import legacy_get_string
+from ember.nn._reduction import legacy_get_string
 from ember.nn.modules.module import Module
 
 
