@@ -268,3 +268,24 @@ def test_all_ignored_and_legacy_reduction_arguments():
         with pytest.warns(UserWarning):
             theirs = torch.nn.CrossEntropyLoss(size_average=size_average, reduce=reduce)
         assert mine.reduction == theirs.reduction
+
+
+STATE_DICTS = [
+    lambda m: m.nn.BatchNorm2d(3), lambda m: m.nn.BatchNorm1d(2, affine=False),
+    lambda m: m.nn.BatchNorm1d(2, track_running_stats=False),
+    lambda m: m.nn.CrossEntropyLoss(weight=m.ones(3)), lambda m: m.nn.NLLLoss(),
+    lambda m: m.nn.BCEWithLogitsLoss(weight=m.ones(2), pos_weight=m.ones(2)),
+]
+
+
+@pytest.mark.parametrize("index", range(len(STATE_DICTS)))
+def test_parameters_buffers_and_state_dict_keys(index):
+    # Needs the stage-04 Module (register_buffer, state_dict) of helper 4a.
+    mine, theirs = STATE_DICTS[index](ember), STATE_DICTS[index](torch)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in mine.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in mine.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+    for (name, value), (_, want) in zip(mine.state_dict().items(),
+                                        theirs.state_dict().items(), strict=True):
+        np.testing.assert_array_equal(to_numpy(value), to_numpy(want), err_msg=name)
+        assert str(value.dtype).split(".")[-1] == str(want.dtype).split(".")[-1], name
