@@ -50,6 +50,26 @@ def mse_loss(input: Tensor, target: Tensor, size_average: None = None, reduce: N
     return squared
 
 
+from ember.nn._functional.activation import (  # noqa: E402 - after the stage-02 functions
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    softmax,
+    tanh,
+)
+from ember.nn._functional.loss import (  # noqa: E402
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    nll_loss,
+)
+from ember.nn._functional.normalization import batch_norm  # noqa: E402
+
 __all__ = ["mse_loss", "sigmoid"]
 __all__ += ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout", "embedding", "linear",
             "max_pool2d"]
+__all__ += ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+            "cross_entropy", "gelu", "l1_loss", "leaky_relu", "log_softmax", "nll_loss", "relu",
+            "softmax", "tanh"]
