@@ -4,8 +4,8 @@ Stage 02 needs only what the article's first training loop uses: ``Parameter``, 
 ``Module``, ``MSELoss`` and ``functional.sigmoid``/``mse_loss``. Stage 04 builds the rest.
 """
 
-from ember.nn import functional
+from ember.nn import functional, init
 from ember.nn.modules import Module, MSELoss
 from ember.nn.parameter import Parameter
 
-__all__ = ["MSELoss", "Module", "Parameter", "functional"]
+__all__ = ["MSELoss", "Module", "Parameter", "functional", "init"]
