@@ -24,7 +24,7 @@ from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
 from ember._random import default_generator
 from ember._tensor import Tensor
 from ember.autograd.function import Context
-from ember.ops.inplace import Fill, apply_inplace
+from ember.ops.inplace import Fill, apply_inplace, check_inplace
 
 
 def _generator(generator: Any) -> Any:
@@ -100,10 +100,11 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
         >>> ember.zeros(2, 3).normal_(0.0, 0.01).shape
         ember.Size([2, 3])
     """
+    check_inplace(self)  # PyTorch refuses a leaf that requires grad first
     ### BEGIN SOLUTION 07
-    _require_float(self, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    _require_float(self, "normal_kernel_cpu")
     ### END SOLUTION
     rng = _generator(generator)
     return apply_inplace(self, lambda t, _: Normal.apply(t, mean, std, rng), check_dtype=False)
@@ -134,6 +135,7 @@ def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
         >>> bool((w >= -0.5).all() and (w < 0.5).all())
         True
     """
+    check_inplace(self)  # PyTorch refuses a leaf that requires grad first
     ### BEGIN SOLUTION 07
     _require_float(self, "check_uniform_bounds")
     if from_ > to:
