@@ -227,6 +227,7 @@ def zeros_(tensor: Tensor) -> Tensor:
     ### END SOLUTION
 
 
+# --------------------------------------------------------------------------- structure
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D ``tensor`` with the identity matrix (as many inputs kept as possible).
 
@@ -279,6 +280,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     ### END SOLUTION
 
 
+# --------------------------------------------------------------------------- scaled by the fans
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot/Xavier uniform: U(-a, a) with a = gain · √(6 / (fan_in + fan_out)).
 
@@ -348,6 +350,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     ### END SOLUTION
 
 
+# --------------------------------------------------------------------------- orthogonal, sparse
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
     """Fill ``tensor`` with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013).
 
