@@ -9,10 +9,11 @@
 Stage 02 uses only ``Parameter``, ``MSELoss`` and ``functional.sigmoid``/``mse_loss``.
 """
 
-from ember.nn import functional
+from ember.nn import functional, init
 from ember.nn.binary import BinaryConv2d, BinaryLinear
 from ember.nn.modules import *  # noqa: F403 - the layers, as torch.nn exports them
 from ember.nn.modules import __all__ as _modules_all
 from ember.nn.parameter import Parameter
 
-__all__ = ["BinaryConv2d", "BinaryLinear", "Parameter", "functional", *_modules_all]
+__all__ = ["BinaryConv2d", "BinaryLinear", "Parameter", "functional", "init",
+           *_modules_all]
