@@ -18,7 +18,7 @@ from ember.autograd.graph import Node
 from ember.autograd.variable import Variable
 
 __all__ = [
-    "ArrayFunction", "Context", "Function", "Node", "Variable", "backward", "enable_grad", "grad", "grad_mode",
-    "is_grad_enabled", "no_grad", "set_grad_enabled",
-    "GradcheckError", "gradcheck",
+    "ArrayFunction", "Context", "Function", "GradcheckError", "Node", "Variable", "backward",
+    "enable_grad", "grad", "grad_mode", "gradcheck", "is_grad_enabled", "no_grad",
+    "set_grad_enabled",
 ]

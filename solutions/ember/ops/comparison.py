@@ -15,7 +15,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.function import Context, ArrayFunction
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import binary, unary
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from ember._backend import get_array_module, quiet
 from ember._dtype import get_default_dtype
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, ArrayFunction
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
     OPERAND_TYPES,
     as_operand,

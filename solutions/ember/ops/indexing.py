@@ -18,7 +18,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, ArrayFunction
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import tracks_grad
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import NO_GRAD_CTX, Context, ArrayFunction
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import promoted_arrays, tracks_grad
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import Context, ArrayFunction
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import unary
 
 

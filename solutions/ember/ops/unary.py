@@ -17,7 +17,7 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, ArrayFunction
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 

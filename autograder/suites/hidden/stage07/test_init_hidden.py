@@ -287,3 +287,40 @@ def test_uniform_degenerate_interval_and_mean():
     np.testing.assert_allclose(t.numpy(), 2.5, err_msg="uniform_(2.5, 2.5) gives 2.5")
     t = ember.empty(N).uniform_(10.0, 12.0)
     stats_ok(t, 11.0, 2 / math.sqrt(12), "uniform_(10, 12)")
+
+
+def bounded_uniform_ok(t, bound, what):
+    """U(-bound, bound) on a few hundred values: inside, reaching 90% of the bound, flat."""
+    x = np.abs(t.detach().numpy().astype(np.float64))
+    assert x.max() <= bound and x.max() > 0.9 * bound, (
+        f"{what}: max |value| {x.max():.5f}, expected just under {bound:.5f}")
+    stats_ok(t, 0.0, bound / math.sqrt(3), what)
+
+
+def test_default_layer_init_is_kaiming_uniform_sqrt5():
+    gain = init.calculate_gain("leaky_relu", math.sqrt(5))
+    for layer, what in [(nn.Linear(300, 400), "Linear(300, 400)"),
+                        (nn.Conv2d(16, 48, 5), "Conv2d(16, 48, 5)")]:
+        fan_in = init._calculate_correct_fan(layer.weight, "fan_in")
+        bound = gain * math.sqrt(3.0 / fan_in)  # = 1 / sqrt(fan_in)
+        bounded_uniform_ok(layer.weight, bound, f"{what}.weight (PyTorch's default init)")
+        bounded_uniform_ok(layer.bias, 1 / math.sqrt(fan_in), f"{what}.bias")
+
+
+def test_initialise_by_layer_type_with_apply():
+    model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 36, 10))
+
+    def initialise(module):
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            init.xavier_uniform_(module.weight, gain=init.calculate_gain("relu"))
+            init.zeros_(module.bias)
+
+    assert model.apply(initialise) is model
+    linear = model[3]
+    bound = math.sqrt(2) * math.sqrt(6 / (8 * 36 + 10))
+    x = np.abs(linear.weight.detach().numpy())
+    assert x.max() <= bound and x.max() > 0.9 * bound, "xavier_uniform_ through model.apply"
+    for m in model.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            assert np.all(m.bias.detach().numpy() == 0), "zeros_ through model.apply"
+            assert m.weight.requires_grad and m.weight.is_leaf
