@@ -27,8 +27,10 @@ Example:
     ...         return (grad * 2,)
     >>> import ember
     >>> x = ember.tensor([1., 2.], requires_grad=True)
-    >>> Double.apply(x)
-    tensor([2., 4.], grad_fn=<DoubleBackward>)
+    >>> y = Double.apply(x)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([2., 2.])
 """
 
 from __future__ import annotations

@@ -20,9 +20,11 @@ class MSELoss(Module):
         tensor(2.)
     """
 
-    def __init__(self, size_average: None = None, reduce: None = None,
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
                  reduction: str = "mean") -> None:
         super().__init__()
+        if size_average is not None or reduce is not None:
+            reduction = legacy_get_string(size_average, reduce)
         self.reduction = reduction
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
