@@ -11,6 +11,7 @@ from autograder.mutants import Mutant
 
 _MODULE = "ember/nn/modules/module.py"
 _CONTAINER = "ember/nn/modules/container.py"
+_STATE_DICT = "ember/nn/modules/state_dict.py"
 
 MUTANTS = (
     Mutant(
@@ -43,7 +44,7 @@ MUTANTS = (
     Mutant(
         name="state_dict_key_without_prefix",
         stage="04",
-        path=_MODULE,
+        path=_STATE_DICT,
         old="                destination[prefix + name] = param if keep_vars else param.detach()\n",
         new="                destination[name] = param if keep_vars else param.detach()\n",
         why="state_dict keys of parameters lose their dotted prefix ('0.weight' becomes "
@@ -52,7 +53,7 @@ MUTANTS = (
     Mutant(
         name="strict_load_ignores_missing_keys",
         stage="04",
-        path=_MODULE,
+        path=_STATE_DICT,
         old="                missing_keys.append(key)\n                continue\n",
         new="                continue\n",
         why="load_state_dict never notes missing keys: a checkpoint without some "
@@ -87,7 +88,7 @@ MUTANTS = (
     Mutant(
         name="load_replaces_parameters",
         stage="04",
-        path=_MODULE,
+        path=_STATE_DICT,
         old="                    param.copy_(value)  # in place: optimizers keep the same "
             "tensors\n",
         new="                    self._assign_loaded(name, param, value.clone())\n",
@@ -124,7 +125,7 @@ MUTANTS = (
     Mutant(
         name="non_persistent_buffer_saved",
         stage="04",
-        path=_MODULE,
+        path=_STATE_DICT,
         old="            if buf is not None and name not in self._non_persistent_buffers_set:\n",
         new="            if buf is not None:\n",
         why="state_dict saves buffers registered with persistent=False",
