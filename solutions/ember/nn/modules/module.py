@@ -6,7 +6,8 @@ running mean) and ``_modules`` (child modules). ``__setattr__`` routes each assi
 the right dict, ``__getattr__`` looks names up in them, and ONE walker (``named_modules``
 plus ``_named_members``) yields every member with its dotted name (``"encoder.0.weight"``).
 ``parameters()``, ``state_dict()`` (in ``state_dict.py``), ``train()``, ``zero_grad()`` and
-``__repr__`` all build on that bookkeeping. Calling a module runs its forward hooks around ``forward``.
+``__repr__`` all build on that bookkeeping. Calling a module runs its forward hooks around
+``forward``.
 
 Example:
     >>> import ember
