@@ -288,3 +288,17 @@ def grad_of(t: Any, what: str = "x") -> np.ndarray:
         f"{what}.grad must be an ember.Tensor, got {type(t.grad).__name__}"
     )
     return to_numpy(t.grad, f"{what}.grad")
+
+
+def assert_sample_stats(t: Any, mean: float, std: float, what: str = "result") -> None:
+    """The sample mean and std of a large random tensor agree with ``mean`` and ``std``.
+
+    The tolerance is six standard errors (6 std / sqrt(n)): a correct sampler fails about
+    once in 10^9 runs, while a wrong scale or shift of a few percent is caught.
+    """
+    x = to_numpy(t.detach() if hasattr(t, "detach") else t, what).astype(np.float64).ravel()
+    tol = 6 * std / np.sqrt(x.size)
+    assert abs(x.mean() - mean) < tol, (
+        f"{what}: sample mean {x.mean():.5f}, expected {mean:.5f} ± {tol:.5f}")
+    assert abs(x.std() - std) < tol, (
+        f"{what}: sample std {x.std():.5f}, expected {std:.5f} ± {tol:.5f}")

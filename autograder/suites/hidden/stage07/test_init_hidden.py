@@ -12,26 +12,18 @@ import numpy as np
 import pytest
 
 import ember
+from autograder.suites.helpers import assert_sample_stats
 from ember import nn
 from ember.nn import init
 
 N = 200_000
 
 
-def stats_ok(t, mean, std, what):
-    x = t.detach().numpy().astype(np.float64).ravel()
-    tol = 6 * std / math.sqrt(x.size)
-    assert abs(x.mean() - mean) < tol, (
-        f"{what}: sample mean {x.mean():.5f}, expected {mean:.5f} ± {tol:.5f}")
-    assert abs(x.std() - std) < tol, (
-        f"{what}: sample std {x.std():.5f}, expected {std:.5f} ± {tol:.5f}")
-
-
 def uniform_ok(t, bound, what):
     x = t.detach().numpy().astype(np.float64)
     assert -bound <= x.min() < -0.999 * bound and 0.999 * bound < x.max() <= bound, (
         f"{what}: values span [{x.min():.5f}, {x.max():.5f}], expected ±{bound:.5f}")
-    stats_ok(t, 0.0, bound / math.sqrt(3), what)
+    assert_sample_stats(t, 0.0, bound / math.sqrt(3), what)
 
 
 # --------------------------------------------------------------------------- gain and fans
@@ -84,14 +76,14 @@ def test_xavier_uniform_conv_with_gain():
         f"bound {bound:.4f}")
     w = ember.empty(300, 700)
     init.xavier_normal_(w)
-    stats_ok(w, 0.0, math.sqrt(2.0 / 1000), "xavier_normal_ (300, 700)")
+    assert_sample_stats(w, 0.0, math.sqrt(2.0 / 1000), "xavier_normal_ (300, 700)")
 
 
 def test_xavier_is_symmetric_in_the_fans():
     a, b = ember.empty(200, 1000), ember.empty(1000, 200)
     init.xavier_normal_(a)
     init.xavier_normal_(b)
-    stats_ok(b, 0.0, float(a.numpy().std()), "xavier_normal_ of the transposed shape")
+    assert_sample_stats(b, 0.0, float(a.numpy().std()), "xavier_normal_ of the transposed shape")
 
 
 def test_kaiming_uniform_leaky_slope_and_fan_out_conv():
@@ -106,9 +98,10 @@ def test_kaiming_uniform_leaky_slope_and_fan_out_conv():
 def test_kaiming_normal_default_and_selu():
     w = ember.empty(256, 800)
     init.kaiming_normal_(w)
-    stats_ok(w, 0.0, math.sqrt(2 / (1 + 0.01**2)) / math.sqrt(800), "kaiming_normal_ default")
+    assert_sample_stats(w, 0.0, math.sqrt(2 / (1 + 0.01**2)) / math.sqrt(800),
+                        "kaiming_normal_ default")
     init.kaiming_normal_(w, nonlinearity="selu", mode="fan_out")
-    stats_ok(w, 0.0, 0.75 / math.sqrt(256), "kaiming_normal_(selu, fan_out)")
+    assert_sample_stats(w, 0.0, 0.75 / math.sqrt(256), "kaiming_normal_(selu, fan_out)")
 
 
 def test_kaiming_zero_element_tensor_warns():
@@ -135,7 +128,7 @@ def test_trunc_normal_tail_interval():
     z = cdf(3) - cdf(2)
     mean = (phi(2) - phi(3)) / z
     var = 1 + (2 * phi(2) - 3 * phi(3)) / z - mean**2
-    stats_ok(t, mean, math.sqrt(var), "trunc_normal_(a=2, b=3) (a tail of N(0, 1))")
+    assert_sample_stats(t, mean, math.sqrt(var), "trunc_normal_(a=2, b=3) (a tail of N(0, 1))")
 
 
 def test_trunc_normal_defaults_and_warning():
@@ -144,7 +137,7 @@ def test_trunc_normal_defaults_and_warning():
     x = t.numpy()
     assert x.min() >= -2 and x.max() <= 2, "trunc_normal_ defaults: a=-2, b=2"
     var = 1 - 4 * math.exp(-2) / math.sqrt(2 * math.pi) / math.erf(2 / math.sqrt(2))
-    stats_ok(t, 0.0, math.sqrt(var), "trunc_normal_() (N(0, 1) cut to [-2, 2])")
+    assert_sample_stats(t, 0.0, math.sqrt(var), "trunc_normal_() (N(0, 1) cut to [-2, 2])")
     with pytest.warns(UserWarning, match="^mean is more than 2 std from \\[a, b\\] in "
                                          "nn.init.trunc_normal_. The distribution of values "
                                          "may be incorrect.$"):
@@ -286,7 +279,7 @@ def test_uniform_degenerate_interval_and_mean():
     t = ember.empty(10).uniform_(2.5, 2.5)
     np.testing.assert_allclose(t.numpy(), 2.5, err_msg="uniform_(2.5, 2.5) gives 2.5")
     t = ember.empty(N).uniform_(10.0, 12.0)
-    stats_ok(t, 11.0, 2 / math.sqrt(12), "uniform_(10, 12)")
+    assert_sample_stats(t, 11.0, 2 / math.sqrt(12), "uniform_(10, 12)")
 
 
 def bounded_uniform_ok(t, bound, what):
@@ -294,7 +287,7 @@ def bounded_uniform_ok(t, bound, what):
     x = np.abs(t.detach().numpy().astype(np.float64))
     assert x.max() <= bound and x.max() > 0.9 * bound, (
         f"{what}: max |value| {x.max():.5f}, expected just under {bound:.5f}")
-    stats_ok(t, 0.0, bound / math.sqrt(3), what)
+    assert_sample_stats(t, 0.0, bound / math.sqrt(3), what)
 
 
 def test_default_layer_init_is_kaiming_uniform_sqrt5():

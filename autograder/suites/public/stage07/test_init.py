@@ -14,20 +14,11 @@ import numpy as np
 import pytest
 
 import ember
+from autograder.suites.helpers import assert_sample_stats
 from ember import nn
 from ember.nn import init
 
 N = 200_000  # elements in the large tensors: tight statistics, still fast
-
-
-def check_stats(t, mean, std, what):
-    """The sample mean and std of ``t`` agree with ``mean`` and ``std``."""
-    x = t.detach().numpy().astype(np.float64).ravel()
-    tol = 6 * std / math.sqrt(x.size)
-    assert abs(x.mean() - mean) < tol, (
-        f"{what}: sample mean {x.mean():.5f}, expected {mean:.5f} ± {tol:.5f}")
-    assert abs(x.std() - std) < tol, (
-        f"{what}: sample std {x.std():.5f}, expected {std:.5f} ± {tol:.5f}")
 
 
 def check_uniform(t, bound, what):
@@ -38,7 +29,7 @@ def check_uniform(t, bound, what):
     assert x.min() < -0.999 * bound and x.max() > 0.999 * bound, (
         f"{what}: values in [{x.min():.5f}, {x.max():.5f}] never come near the bound "
         f"±{bound:.5f}: is the bound too small?")
-    check_stats(t, 0.0, bound / math.sqrt(3), what)
+    assert_sample_stats(t, 0.0, bound / math.sqrt(3), what)
 
 
 def test_uniform_and_normal_fill_in_place():
@@ -46,10 +37,10 @@ def test_uniform_and_normal_fill_in_place():
     assert init.uniform_(t, -2.0, 3.0) is t, "init.uniform_ must return the tensor it filled"
     x = t.numpy()
     assert x.min() >= -2.0 and x.max() < 3.0, "uniform_(t, -2, 3) must stay in [-2, 3)"
-    check_stats(t, 0.5, 5 / math.sqrt(12), "uniform_(t, -2, 3)")
+    assert_sample_stats(t, 0.5, 5 / math.sqrt(12), "uniform_(t, -2, 3)")
     assert init.normal_(t, mean=1.5, std=0.25) is t, "init.normal_ must return its tensor"
-    check_stats(t, 1.5, 0.25, "normal_(t, mean=1.5, std=0.25)")
-    check_stats(init.normal_(ember.empty(N)), 0.0, 1.0, "normal_(t) (defaults 0 and 1)")
+    assert_sample_stats(t, 1.5, 0.25, "normal_(t, mean=1.5, std=0.25)")
+    assert_sample_stats(init.normal_(ember.empty(N)), 0.0, 1.0, "normal_(t) (defaults 0 and 1)")
 
 
 def test_constant_ones_zeros():
@@ -87,7 +78,7 @@ def test_xavier():
     check_uniform(w, bound, "xavier_uniform_ of a (400, 600) weight")
     check_uniform(init.xavier_uniform_(w, gain=2.0), 2 * bound, "xavier_uniform_(gain=2)")
     init.xavier_normal_(w, gain=1.5)
-    check_stats(w, 0.0, 1.5 * math.sqrt(2.0 / 1000), "xavier_normal_(gain=1.5)")
+    assert_sample_stats(w, 0.0, 1.5 * math.sqrt(2.0 / 1000), "xavier_normal_(gain=1.5)")
 
 
 def test_xavier_uses_the_receptive_field():
@@ -113,9 +104,9 @@ def test_kaiming_uniform(a, mode, nonlinearity, fan, gain):
 def test_kaiming_normal():
     w = ember.empty(128, 64, 3, 3)  # fan_in 576, fan_out 1152
     init.kaiming_normal_(w, mode="fan_out", nonlinearity="relu")
-    check_stats(w, 0.0, math.sqrt(2.0 / 1152), "kaiming_normal_(mode='fan_out', 'relu')")
+    assert_sample_stats(w, 0.0, math.sqrt(2.0 / 1152), "kaiming_normal_(mode='fan_out', 'relu')")
     init.kaiming_normal_(w, a=1.0)
-    check_stats(w, 0.0, 1.0 / math.sqrt(576), "kaiming_normal_(a=1) (leaky_relu, slope 1)")
+    assert_sample_stats(w, 0.0, 1.0 / math.sqrt(576), "kaiming_normal_(a=1) (leaky_relu, slope 1)")
 
 
 @pytest.mark.parametrize("shape", [(6, 6), (10, 4), (4, 10), (8, 2, 3, 3)])

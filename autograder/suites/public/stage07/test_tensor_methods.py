@@ -13,29 +13,21 @@ import numpy as np
 import pytest
 
 import ember
+from autograder.suites.helpers import assert_sample_stats
 from ember import nn
 
 N = 200_000
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
-def check_stats(t, mean, std, what):
-    x = t.detach().numpy().astype(np.float64).ravel()
-    tol = 6 * std / math.sqrt(x.size)
-    assert abs(x.mean() - mean) < tol, (
-        f"{what}: sample mean {x.mean():.5f}, expected {mean:.5f} ± {tol:.5f}")
-    assert abs(x.std() - std) < tol, (
-        f"{what}: sample std {x.std():.5f}, expected {std:.5f} ± {tol:.5f}")
-
-
 def test_normal_fills_in_place():
     t = ember.zeros(N)
     assert t.normal_() is t, "t.normal_() must return t itself"
-    check_stats(t, 0.0, 1.0, "t.normal_()")
+    assert_sample_stats(t, 0.0, 1.0, "t.normal_()")
     t.normal_(3.0, 0.5)
-    check_stats(t, 3.0, 0.5, "t.normal_(3.0, 0.5)")
+    assert_sample_stats(t, 3.0, 0.5, "t.normal_(3.0, 0.5)")
     t.normal_(mean=-1.0, std=2.0)
-    check_stats(t, -1.0, 2.0, "t.normal_(mean=-1.0, std=2.0)")
+    assert_sample_stats(t, -1.0, 2.0, "t.normal_(mean=-1.0, std=2.0)")
     assert t.dtype is ember.float32 and t.shape == (N,), "normal_ keeps dtype and shape"
 
 
@@ -44,12 +36,12 @@ def test_uniform_fills_in_place():
     assert t.uniform_() is t, "t.uniform_() must return t itself"
     x = t.numpy()
     assert x.min() >= 0.0 and x.max() < 1.0, "t.uniform_() draws from [0, 1)"
-    check_stats(t, 0.5, 1 / math.sqrt(12), "t.uniform_()")
+    assert_sample_stats(t, 0.5, 1 / math.sqrt(12), "t.uniform_()")
     t.uniform_(-3.0, 5.0)
     x = t.numpy()
     assert x.min() >= -3.0 and x.max() < 5.0, "t.uniform_(-3, 5) draws from [-3, 5)"
     assert x.min() < -2.99 and x.max() > 4.99, "t.uniform_(-3, 5) must cover [-3, 5)"
-    check_stats(t, 1.0, 8 / math.sqrt(12), "t.uniform_(-3, 5)")
+    assert_sample_stats(t, 1.0, 8 / math.sqrt(12), "t.uniform_(-3, 5)")
     assert t.dtype is ember.float64, "uniform_ keeps the dtype (float64 here)"
 
 
@@ -82,7 +74,7 @@ def test_on_parameter_data():
     p = nn.Parameter(ember.zeros(100, 100))
     p.data.normal_(0.0, 0.01)  # the classic way to initialise a layer by hand
     assert p.requires_grad and p.is_leaf, "p.data.normal_() must leave p a parameter"
-    check_stats(p, 0.0, 0.01, "p.data.normal_(0, 0.01)")
+    assert_sample_stats(p, 0.0, 0.01, "p.data.normal_(0, 0.01)")
     p.data.fill_(0.5)
     assert np.all(p.detach().numpy() == 0.5), "p.data.fill_(0.5) must change p"
     p.data.zero_()
