@@ -23,6 +23,7 @@ from ember.ops import (
     views,
 )
 from ember.ops.inplace import INPLACE_METHODS
+from ember.ops.random_inplace import RANDOM_METHODS
 
 
 def _reflected(function: Any) -> Any:
@@ -110,7 +111,8 @@ METHODS = {
 
 def bind() -> None:
     """Attach ``OPERATORS`` and ``METHODS`` to ``Tensor``."""
-    for name, function in {**OPERATORS, **METHODS, **INPLACE_METHODS}.items():
+    for name, function in {**OPERATORS, **METHODS, **INPLACE_METHODS,
+                           **RANDOM_METHODS}.items():
         setattr(Tensor, name, function)
     Tensor.T = property(shape.reverse_dims, doc="All dimensions reversed (a view).")
     Tensor.mT = property(shape.matrix_transpose, doc="The last two dimensions swapped.")

@@ -5,17 +5,20 @@
 * ``graph.py`` — ``AccumulateGrad`` (the leaves' nodes), hook handles, version counters;
 * ``engine.py`` — ``backward`` and ``grad``: the walk over the graph;
 * ``grad_mode.py`` — ``no_grad``, ``enable_grad``, ``set_grad_enabled``;
-* ``variable.py`` — the legacy ``Variable``.
+* ``variable.py`` — the legacy ``Variable``;
+* ``gradcheck.py`` — ``gradcheck``: backward against finite differences (stage 05).
 """
 
 from ember.autograd import grad_mode
 from ember.autograd.engine import backward, grad
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context, Function
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ember.autograd.gradcheck import GradcheckError, gradcheck
 from ember.autograd.graph import Node
 from ember.autograd.variable import Variable
 
 __all__ = [
-    "Context", "Function", "Node", "Variable", "backward", "enable_grad", "grad", "grad_mode",
-    "is_grad_enabled", "no_grad", "set_grad_enabled",
+    "ArrayFunction", "Context", "Function", "GradcheckError", "Node", "Variable", "backward",
+    "enable_grad", "grad", "grad_mode", "gradcheck", "is_grad_enabled", "no_grad",
+    "set_grad_enabled",
 ]

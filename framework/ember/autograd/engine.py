@@ -221,7 +221,7 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
             continue
         input_grads = None
         if grads is not None:
-            if len(grads) > 1:
+            if len(grads) > 1 and not node._materializes_grads:
                 grads = _materialize(node, grads)
             input_grads = call_backward(node, grads)
             if not retain_graph:

@@ -1,4 +1,4 @@
-"""``Function``: one differentiable operation, PyTorch's ``torch.autograd.Function`` API.
+"""``ArrayFunction``: one differentiable operation, PyTorch's ``Function`` API on raw arrays.
 
 Each op of ``ember/ops`` is a subclass with two static methods side by side:
 
@@ -8,13 +8,17 @@ Each op of ``ember/ops`` is a subclass with two static methods side by side:
   gradient per ``forward`` argument: a tuple, with None for arguments that are not
   tensors or need no gradient.
 
-``Function.apply(*args)`` is the public entry point: it unwraps tensors, runs ``forward``
+``ArrayFunction.apply(*args)`` is the entry point: it unwraps tensors, runs ``forward``
 and wraps the result. When grad mode is on and an input requires grad, it also **records
 the graph**: the ``ctx`` becomes the output's ``grad_fn``, a node whose
 ``next_functions`` point at the nodes of the inputs. ``backward`` walks those links.
 
+The public ``Function`` (forward and backward on *tensors*, for your own ops, stage 05)
+lives in ``custom_function.py`` and is re-exported here, as ``torch.autograd.function``
+does.
+
 Example:
-    >>> class Double(Function):
+    >>> class Double(ArrayFunction):
     ...     @staticmethod
     ...     def forward(ctx, a):
     ...         return a * 2
@@ -23,8 +27,10 @@ Example:
     ...         return (grad * 2,)
     >>> import ember
     >>> x = ember.tensor([1., 2.], requires_grad=True)
-    >>> Double.apply(x)
-    tensor([2., 4.], grad_fn=<DoubleBackward>)
+    >>> y = Double.apply(x)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([2., 2.])
 """
 
 from __future__ import annotations
@@ -70,6 +76,9 @@ class Context(Node):
     # (``ctx.shape = a.shape``).
     __slots__ = ("_fn", "next_functions", "needs_input_grad", "_saved", "_versions", "_meta",
                  "_name", "_tensor_hooks", "_freed", "__dict__", "__weakref__")
+    #: False: the engine gives a multi-output node zeros for outputs that got no gradient
+    #: (a custom ``FunctionCtx`` does that itself, see ``set_materialize_grads``).
+    _materializes_grads = False
 
     def __init__(self) -> None:
         self._fn: type | None = None
@@ -152,8 +161,8 @@ def _fixed_name(fn: type) -> str:
     return name
 
 
-class Function:
-    """Base class of every differentiable operation.
+class ArrayFunction:
+    """Base class of every built-in differentiable operation (forward and backward on arrays).
 
     Subclasses implement ``forward`` (stage 01) and ``backward`` (stage 02) as static
     methods and are called through ``apply``.
@@ -298,3 +307,11 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
                     found.append((counter, 0, (array, -1 - nr)))
                     break
     return tuple(found)
+
+
+# The public, tensor-level API (stage 05) builds on the classes above.
+from ember.autograd.custom_function import (  # noqa: E402, F401
+    Function,
+    FunctionCtx,
+    once_differentiable,
+)

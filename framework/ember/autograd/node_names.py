@@ -19,6 +19,8 @@ _FIXED = {
     "Clamp": "ClampBackward1", "Slice": "SplitBackward0", "Var": "VarBackward0",
     "CopySlices": "CopySlices", "Fill": "FillBackward2", "Copy": "CopyBackwards",
     "SqueezeDim": "SqueezeBackward1", "FloorDivide": "NotImplemented",
+    # cross_entropy fuses log_softmax and nll_loss; torch names the node after the last.
+    "CrossEntropy": "NllLossBackward0",
 }
 
 

@@ -1,6 +1,8 @@
 """``ember.nn.functional``: layers as plain functions (PyTorch's ``torch.nn.functional``).
 
-Each function is composed from tensor ops, so autograd differentiates it for free.
+Each function is composed from tensor ops, or is one fused op with its own backward where
+speed or numerical stability needs it (convolution, pooling, cross-entropy, batch norm); the
+implementations live in ``_functional/``, one file per family.
 
 Example:
     >>> import ember
@@ -11,12 +13,30 @@ Example:
 
 from __future__ import annotations
 
-import warnings
-
 from ember._tensor import Tensor
+from ember.nn import _reduction
+from ember.nn._functional.activation import (
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    softmax,
+    tanh,
+)
+from ember.nn._functional.conv import conv2d
+from ember.nn._functional.dropout import dropout
+from ember.nn._functional.linear import linear
+from ember.nn._functional.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    nll_loss,
+)
+from ember.nn._functional.normalization import batch_norm
+from ember.nn._functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from ember.nn._functional.sparse import embedding
 from ember.ops import unary
-
-_REDUCTIONS = ("mean", "sum", "none")
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -24,25 +44,20 @@ def sigmoid(input: Tensor) -> Tensor:
     return unary.sigmoid(input)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average: None = None, reduce: None = None,
-             reduction: str = "mean") -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """The squared error (input - target)², averaged (``"mean"``), summed or kept (``"none"``).
 
     Math: L = 1/N Σ_i (x_i - y_i)², so ∂L/∂x_i = 2 (x_i - y_i) / N.
     """
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    if input.shape != target.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=2)
-    squared = (input - target) ** 2
-    if reduction == "mean":
-        return squared.mean()
-    if reduction == "sum":
-        return squared.sum()
-    return squared
+    reduction = _reduction.resolve(size_average, reduce, reduction)
+    _reduction.warn_size(input, target)
+    return _reduction.reduce_losses((input - target) ** 2, reduction)
 
 
 __all__ = ["mse_loss", "sigmoid"]
+__all__ += ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout", "embedding", "linear",
+            "max_pool2d"]
+__all__ += ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+            "cross_entropy", "gelu", "l1_loss", "leaky_relu", "log_softmax", "nll_loss", "relu",
+            "softmax", "tanh"]

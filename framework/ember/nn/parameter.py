@@ -44,6 +44,8 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__  # print(param) shows the header too, as in PyTorch
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_rebuild_parameter, (self._data.copy(), self._requires_grad))
 

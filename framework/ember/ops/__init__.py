@@ -1,4 +1,4 @@
-"""The ops: one small ``Function`` per operation, with the functional API around it.
+"""The ops: one small ``ArrayFunction`` per operation, with the functional API around it.
 
 Files group the ops by kind: ``elementwise`` (+ - * / ...), ``unary`` (exp, relu, ...),
 ``comparison``, ``reduction``, ``linalg`` (matmul), ``shape`` (views), ``join`` (cat,

@@ -1,4 +1,4 @@
-"""How every op runs: promote the operands, then call the op's ``Function``.
+"""How every op runs: promote the operands, then call the op's ``ArrayFunction``.
 
 Two paths:
 
@@ -22,7 +22,7 @@ from ember._backend import get_array_module
 from ember._dtype import dtype, from_numpy_dtype, get_default_dtype
 from ember._promotion import result_type
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.autograd.graph import share_storage
 from ember.ops.broadcast import broadcast_error
@@ -97,7 +97,7 @@ def to_dtype(value: Any, dt: dtype | None) -> Any:
     return value.to(dt)
 
 
-def binary(fn: type[Function], input: Any, other: Any, *extra: Any) -> Tensor:
+def binary(fn: type[ArrayFunction], input: Any, other: Any, *extra: Any) -> Tensor:
     """Run a two-operand op with broadcasting and type promotion."""
     if isinstance(input, Tensor) and isinstance(other, Tensor):
         # The hot path: two tensors, usually of one dtype; no tuple building, no promotion.
@@ -130,12 +130,12 @@ def _wrap_int(value: Any, like: Any) -> Any:
 
 
 #: Ops whose result is always a view of their input (filled by ``ember/ops/views.py``).
-VIEW_OPS: set[type[Function]] = set()
+VIEW_OPS: set[type[ArrayFunction]] = set()
 #: Ops whose result is a view only sometimes (``reshape``: when the strides allow it).
-MAYBE_VIEW_OPS: set[type[Function]] = set()
+MAYBE_VIEW_OPS: set[type[ArrayFunction]] = set()
 
 
-def unary(fn: type[Function], input: Tensor, *extra: Any) -> Tensor:
+def unary(fn: type[ArrayFunction], input: Tensor, *extra: Any) -> Tensor:
     """Run a one-tensor op; ``extra`` are non-tensor arguments (dims, shapes, ...)."""
     if input._requires_grad and _grad_state["enabled"]:
         out = fn.apply(input, *extra)

@@ -15,11 +15,11 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import binary, unary
 
 
-class Eq(Function):
+class Eq(ArrayFunction):
     """``a == b`` elementwise."""
 
     @staticmethod
@@ -27,7 +27,7 @@ class Eq(Function):
         raise NotImplementedError("Stage 01: implement Eq.forward")
 
 
-class Ne(Function):
+class Ne(ArrayFunction):
     """``a != b`` elementwise."""
 
     @staticmethod
@@ -35,7 +35,7 @@ class Ne(Function):
         raise NotImplementedError("Stage 01: implement Ne.forward")
 
 
-class Lt(Function):
+class Lt(ArrayFunction):
     """``a < b`` elementwise."""
 
     @staticmethod
@@ -43,7 +43,7 @@ class Lt(Function):
         raise NotImplementedError("Stage 01: implement Lt.forward")
 
 
-class Le(Function):
+class Le(ArrayFunction):
     """``a <= b`` elementwise."""
 
     @staticmethod
@@ -51,7 +51,7 @@ class Le(Function):
         raise NotImplementedError("Stage 01: implement Le.forward")
 
 
-class Gt(Function):
+class Gt(ArrayFunction):
     """``a > b`` elementwise."""
 
     @staticmethod
@@ -59,7 +59,7 @@ class Gt(Function):
         raise NotImplementedError("Stage 01: implement Gt.forward")
 
 
-class Ge(Function):
+class Ge(ArrayFunction):
     """``a >= b`` elementwise."""
 
     @staticmethod
@@ -67,7 +67,7 @@ class Ge(Function):
         raise NotImplementedError("Stage 01: implement Ge.forward")
 
 
-class BitwiseAnd(Function):
+class BitwiseAnd(ArrayFunction):
     """``a & b`` (logical and for bool tensors)."""
 
     @staticmethod
@@ -75,7 +75,7 @@ class BitwiseAnd(Function):
         return a & b
 
 
-class BitwiseOr(Function):
+class BitwiseOr(ArrayFunction):
     """``a | b`` (logical or for bool tensors)."""
 
     @staticmethod
@@ -83,7 +83,7 @@ class BitwiseOr(Function):
         return a | b
 
 
-class BitwiseXor(Function):
+class BitwiseXor(ArrayFunction):
     """``a ^ b`` (logical xor for bool tensors)."""
 
     @staticmethod
@@ -91,7 +91,7 @@ class BitwiseXor(Function):
         return a ^ b
 
 
-class BitwiseNot(Function):
+class BitwiseNot(ArrayFunction):
     """``~a`` (logical not for bool tensors)."""
 
     @staticmethod

@@ -18,13 +18,13 @@ from ember._device import as_device, device
 from ember._dtype import ALL_DTYPES, as_dtype, dtype, float16, float32, float64, int32, int64, uint8
 from ember._dtype import bool as bool_
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import unary
 
 _BY_LEGACY_NAME = {d._legacy: d for d in ALL_DTYPES}
 
 
-class Cast(Function):
+class Cast(ArrayFunction):
     """The values converted to another dtype (a copy); the gradient is cast back."""
 
     @staticmethod

@@ -18,7 +18,7 @@ from typing import Any
 from ember._backend import get_array_module, quiet
 from ember._dtype import get_default_dtype
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
     OPERAND_TYPES,
     as_operand,
@@ -29,7 +29,7 @@ from ember.ops._dispatch import (
 )
 
 
-class Add(Function):
+class Add(ArrayFunction):
     """``a + b``; d/da = 1, d/db = 1.
 
     Every backward here returns gradients in the shape of the *output*: when an input was
@@ -45,7 +45,7 @@ class Add(Function):
         raise NotImplementedError("Stage 02: implement Add.backward")
 
 
-class Sub(Function):
+class Sub(ArrayFunction):
     """``a - b``; d/da = 1, d/db = -1."""
 
     @staticmethod
@@ -57,7 +57,7 @@ class Sub(Function):
         raise NotImplementedError("Stage 02: implement Sub.backward")
 
 
-class Mul(Function):
+class Mul(ArrayFunction):
     """``a * b``; d/da = b, d/db = a.
 
     ``ctx.needs_input_grad`` (one bool per argument of ``apply``) lets a backward skip the
@@ -76,7 +76,7 @@ class Mul(Function):
         raise NotImplementedError("Stage 02: implement Mul.backward")
 
 
-class Div(Function):
+class Div(ArrayFunction):
     """``a / b`` with ``rounding_mode`` None (true), ``"trunc"`` or ``"floor"``.
 
     d/da = 1/b, d/db = -a/b² (true division; the rounded forms have zero gradient).
@@ -103,7 +103,7 @@ class FloorDivide(Div):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
-class Remainder(Function):
+class Remainder(ArrayFunction):
     """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``).
 
     ``a % b = a - floor(a / b)·b``, so d/da = 1 and d/db = -floor(a / b).
@@ -121,7 +121,7 @@ class Remainder(Function):
         raise NotImplementedError("Stage 02: implement Remainder.backward")
 
 
-class Pow(Function):
+class Pow(ArrayFunction):
     """``a ** b``; d/da = b·a^(b-1), d/db = a^b·ln a.
 
     Like PyTorch, d/da is 0 where b = 0 (``a ** 0`` is the constant 1, even at a = 0) and
@@ -143,7 +143,7 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class Maximum(Function):
+class Maximum(ArrayFunction):
     """Elementwise ``max(a, b)`` (NaN propagates).
 
     d/da = 1 where a > b, 0 where a < b; at a tie both get half the gradient (PyTorch's
@@ -161,7 +161,7 @@ class Maximum(Function):
         return _select_backward(ctx, grad, a < b, a > b, a == b)
 
 
-class Minimum(Function):
+class Minimum(ArrayFunction):
     """Elementwise ``min(a, b)`` (NaN propagates).
 
     d/da = 1 where a < b, 0 where a > b; at a tie both get half the gradient.
@@ -190,7 +190,7 @@ def _select_backward(ctx: Context, grad: Any, a_loses: Any, b_loses: Any,
     raise NotImplementedError("Stage 02: implement _select_backward")
 
 
-class Where(Function):
+class Where(ArrayFunction):
     """``condition ? a : b`` elementwise, broadcasting all three.
 
     d/da = 1 where the condition holds, else 0; d/db the opposite. The condition (bool)
@@ -272,7 +272,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return _divide(Div, input, other, rounding_mode)
 
 
-def _divide(fn: type[Function], input: Any, other: Any, rounding_mode: str | None) -> Tensor:
+def _divide(fn: type[ArrayFunction], input: Any, other: Any, rounding_mode: str | None) -> Tensor:
     """Run the division op ``fn`` (``Div`` or ``FloorDivide``) on promoted operands."""
     if _nonzero(other):
         return binary(fn, input, other, rounding_mode)

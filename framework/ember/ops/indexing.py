@@ -18,7 +18,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import tracks_grad
 
 
@@ -89,7 +89,7 @@ def _check_mask(mask: tuple[int, ...], shape: tuple[int, ...], start: int) -> No
                              f"{start + i}")
 
 
-class GetItem(Function):
+class GetItem(ArrayFunction):
     """``a[key]``: a view for basic keys, a copy for advanced ones.
 
     Each output element is one input element, so the gradient is zero except at the

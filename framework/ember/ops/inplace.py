@@ -33,7 +33,7 @@ from typing import Any
 from ember._backend import get_array_module
 from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
 from ember._tensor import Tensor
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.autograd.graph import accumulator, version_counter
 from ember.ops import elementwise, indexing, unary
@@ -131,7 +131,7 @@ def positions_in_base(view: Any, base: Any) -> Any:
     return order[xp.searchsorted(flat[order], offsets(view))]
 
 
-class CopySlices(Function):
+class CopySlices(ArrayFunction):
     """``base`` with the elements at flat ``positions`` replaced by ``values``.
 
     ∂/∂base = the upstream gradient with those positions zeroed (they were overwritten);
@@ -153,7 +153,7 @@ class CopySlices(Function):
         return grad_base, None, grad.reshape(-1)[positions]
 
 
-class AsStrided(Function):
+class AsStrided(ArrayFunction):
     """The elements of ``base`` at flat ``positions`` (how a view reads its new base)."""
 
     @staticmethod
@@ -170,7 +170,7 @@ class AsStrided(Function):
         return result, None
 
 
-class Fill(Function):
+class Fill(ArrayFunction):
     """Every element set to the number ``value``; the old values get a zero gradient."""
 
     @staticmethod
@@ -186,7 +186,7 @@ class Zero(Fill):
     """``zero_()``: every element set to 0."""
 
 
-class Copy(Function):
+class Copy(ArrayFunction):
     """``copy_(src)``: ``src`` broadcast to ``a``'s shape and cast to its dtype.
 
     ∂/∂a = 0 (overwritten); ∂/∂src = the upstream gradient (summed over broadcasting).

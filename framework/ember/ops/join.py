@@ -16,11 +16,11 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import promoted_arrays, tracks_grad
 
 
-class Cat(Function):
+class Cat(ArrayFunction):
     """Arrays concatenated along ``axis``.
 
     Each input owns a block of the output along ``axis``: its gradient is that block of
@@ -40,7 +40,7 @@ class Cat(Function):
         raise NotImplementedError("Stage 02: implement Cat.backward")
 
 
-class Stack(Function):
+class Stack(ArrayFunction):
     """Arrays of one shape stacked along a new ``axis``.
 
     Input i is the slice i of the output along ``axis``, so its gradient is slice i of
@@ -58,7 +58,7 @@ class Stack(Function):
         raise NotImplementedError("Stage 02: implement Stack.backward")
 
 
-class Slice(Function):
+class Slice(ArrayFunction):
     """``a[start:stop]`` along ``axis`` (a view; the pieces of ``split`` and ``chunk``).
 
     The gradient is zero outside the piece and the upstream gradient inside it.
@@ -90,7 +90,7 @@ def _common_tensors(tensors: Any, name: str) -> list[Tensor]:
     return [t.to(result.dtype) for t in tensors]
 
 
-def _run(fn: type[Function], axis: int, tensors: list[Tensor]) -> Tensor:
+def _run(fn: type[ArrayFunction], axis: int, tensors: list[Tensor]) -> Tensor:
     if tracks_grad(*tensors):
         return fn.apply(axis, *tensors)
     return Tensor._make(fn.forward(NO_GRAD_CTX, axis, *(t._data for t in tensors)))

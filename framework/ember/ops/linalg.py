@@ -27,13 +27,13 @@ from typing import Any
 from ember._backend import get_array_module
 from ember._dtype import SCALAR_TYPE_NAMES
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.ops._dispatch import dtype_of, require_tensor
 from ember.ops.broadcast import broadcast_shapes
 
 
-class MatMul(Function):
+class MatMul(ArrayFunction):
     """``a @ b`` with PyTorch's 1-D rules; d/da = g @ bᵀ, d/db = aᵀ @ g.
 
     For ``c = a @ b``, ``c[i, j] = Σₖ a[i, k] b[k, j]``: ``a[i, k]`` meets every ``b[k, j]``

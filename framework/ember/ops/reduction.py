@@ -22,7 +22,7 @@ from typing import Any
 from ember._backend import get_array_module, quiet
 from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.ops._dispatch import binary, dtype_of, tracks_grad, unary
 from ember.ops.elementwise import Maximum, Minimum
@@ -74,7 +74,7 @@ def expand_reduced(grad: Any, shape: tuple[int, ...], axes: Any, keepdim: bool) 
     raise NotImplementedError("Stage 02: implement expand_reduced")
 
 
-class Sum(Function):
+class Sum(ArrayFunction):
     """``Σ a`` over ``axes``; d/da = 1 broadcast back.
 
     Every input element adds once into its output element, so it receives that output's
@@ -99,7 +99,7 @@ class Sum(Function):
         raise NotImplementedError("Stage 02: implement Sum.backward")
 
 
-class Mean(Function):
+class Mean(ArrayFunction):
     """``Σ a / n`` over ``axes``; d/da = 1/n broadcast back."""
 
     @staticmethod
@@ -124,7 +124,7 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
     return count
 
 
-class Prod(Function):
+class Prod(ArrayFunction):
     """``Π a`` over one axis (or all); d/daᵢ = Π_{j≠i} aⱼ, the product of the others.
 
     Dividing the product by ``aᵢ`` would fail at zeros, so the backward multiplies the
@@ -157,7 +157,7 @@ def _product_of_others(a: Any, axis: int) -> Any:
     raise NotImplementedError("Stage 02: implement _product_of_others")
 
 
-class Var(Function):
+class Var(ArrayFunction):
     """``Σ (a - mean)² / (n - correction)`` over ``axes``.
 
     d/daᵢ = 2 (aᵢ - mean) / (n - correction): the mean's own dependence on ``aᵢ`` drops
@@ -179,7 +179,7 @@ class Var(Function):
         raise NotImplementedError("Stage 02: implement Var.backward")
 
 
-class Std(Function):
+class Std(ArrayFunction):
     """``√var(a)`` over ``axes`` (the arguments of ``Var``).
 
     d/daᵢ = d var/daᵢ / (2·std) = (aᵢ - mean) / ((n - correction)·std). Where std = 0 (all
@@ -206,7 +206,7 @@ class Std(Function):
         return grad_a, None, None, None
 
 
-class MaxMin(Function):
+class MaxMin(ArrayFunction):
     """The largest (``largest=True``) or smallest value along one axis, and its index.
 
     Only the selected element of each slice moves the result: it receives the gradient
@@ -231,7 +231,7 @@ class MaxMin(Function):
         raise NotImplementedError("Stage 02: implement MaxMin.backward")
 
 
-class Amax(Function):
+class Amax(ArrayFunction):
     """The largest (or smallest) of all elements.
 
     When several elements tie for the extreme value, PyTorch shares the gradient evenly
@@ -312,7 +312,7 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return _var_or_std(Std, input, dim, unbiased, keepdim, correction)
 
 
-def _var_or_std(fn: type[Function], input: Tensor, dim: Any, unbiased: Any, keepdim: bool,
+def _var_or_std(fn: type[ArrayFunction], input: Tensor, dim: Any, unbiased: Any, keepdim: bool,
                 correction: Any) -> Tensor:
     """Shared argument handling of ``var`` and ``std``."""
     if isinstance(dim, bool):  # var(unbiased) positional form

@@ -22,7 +22,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
-from ember.autograd.function import Context, Function
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import unary
 
 
@@ -44,7 +44,7 @@ def infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     raise NotImplementedError("Stage 01: implement infer_size")
 
 
-class View(Function):
+class View(ArrayFunction):
     """The same memory read with another shape; never copies.
 
     Reshaping moves no value, so the gradient is the upstream gradient read back in the
@@ -74,7 +74,7 @@ class Unsqueeze(View):
     """``unsqueeze(dim)``: a ``View``; its node is ``UnsqueezeBackward0``."""
 
 
-class Reshape(Function):
+class Reshape(ArrayFunction):
     """Another shape: a view when the strides allow it, else a copy."""
 
     @staticmethod
@@ -87,7 +87,7 @@ class Reshape(Function):
         raise NotImplementedError("Stage 02: implement Reshape.backward")
 
 
-class Permute(Function):
+class Permute(ArrayFunction):
     """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
 
     The gradient is permuted back with the inverse permutation: input dim ``dims[i]``
@@ -117,7 +117,7 @@ class T(Permute):
     """``t()`` of a matrix: a ``Permute`` named ``TBackward0`` in the graph, like PyTorch's."""
 
 
-class Expand(Function):
+class Expand(ArrayFunction):
     """Size-1 dimensions stretched to ``shape`` with stride 0 (a view, no copy).
 
     One input element feeds every position of a stretched (or new leading) dimension, so
@@ -145,7 +145,7 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     raise NotImplementedError("Stage 02: implement sum_to_shape")
 
 
-class Repeat(Function):
+class Repeat(ArrayFunction):
     """The tensor tiled ``repeats[i]`` times along dimension i (a copy).
 
     Each input element appears once in every tile, so its gradient is the sum over the
@@ -164,7 +164,7 @@ class Repeat(Function):
         raise NotImplementedError("Stage 02: implement Repeat.backward")
 
 
-class Contiguous(Function):
+class Contiguous(ArrayFunction):
     """A row-major (C-order) copy; the values are unchanged, so d/da = 1."""
 
     @staticmethod
@@ -176,7 +176,7 @@ class Contiguous(Function):
         raise NotImplementedError("Stage 02: implement Contiguous.backward")
 
 
-class Clone(Function):
+class Clone(ArrayFunction):
     """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
 
     @staticmethod

@@ -17,11 +17,11 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, Context, Function
+from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 
-class Neg(Function):
+class Neg(ArrayFunction):
     """``-a``; d/da = -1."""
 
     @staticmethod
@@ -33,7 +33,7 @@ class Neg(Function):
         raise NotImplementedError("Stage 02: implement Neg.backward")
 
 
-class Abs(Function):
+class Abs(ArrayFunction):
     """``|a|``; d/da = sign(a)."""
 
     @staticmethod
@@ -48,7 +48,7 @@ class Abs(Function):
         raise NotImplementedError("Stage 02: implement Abs.backward")
 
 
-class Exp(Function):
+class Exp(ArrayFunction):
     """``e^a``; d/da = e^a."""
 
     @staticmethod
@@ -63,7 +63,7 @@ class Exp(Function):
         raise NotImplementedError("Stage 02: implement Exp.backward")
 
 
-class Log(Function):
+class Log(ArrayFunction):
     """``ln a`` (``-inf`` at 0, ``nan`` below, without warnings); d/da = 1/a."""
 
     @staticmethod
@@ -77,7 +77,7 @@ class Log(Function):
         raise NotImplementedError("Stage 02: implement Log.backward")
 
 
-class Sqrt(Function):
+class Sqrt(ArrayFunction):
     """``√a`` (``nan`` below 0); d/da = 1/(2√a)."""
 
     @staticmethod
@@ -92,7 +92,7 @@ class Sqrt(Function):
         raise NotImplementedError("Stage 02: implement Sqrt.backward")
 
 
-class Sin(Function):
+class Sin(ArrayFunction):
     """``sin a``; d/da = cos a."""
 
     @staticmethod
@@ -107,7 +107,7 @@ class Sin(Function):
         raise NotImplementedError("Stage 02: implement Sin.backward")
 
 
-class Cos(Function):
+class Cos(ArrayFunction):
     """``cos a``; d/da = -sin a."""
 
     @staticmethod
@@ -122,7 +122,7 @@ class Cos(Function):
         raise NotImplementedError("Stage 02: implement Cos.backward")
 
 
-class Tanh(Function):
+class Tanh(ArrayFunction):
     """``tanh a``; d/da = 1 - tanh² a."""
 
     @staticmethod
@@ -137,7 +137,7 @@ class Tanh(Function):
         raise NotImplementedError("Stage 02: implement Tanh.backward")
 
 
-class Sigmoid(Function):
+class Sigmoid(ArrayFunction):
     """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
 
     The backward recomputes σ(a) from the saved input (a forward call with the no-op
@@ -158,7 +158,7 @@ class Sigmoid(Function):
         raise NotImplementedError("Stage 02: implement Sigmoid.backward")
 
 
-class Relu(Function):
+class Relu(ArrayFunction):
     """``max(a, 0)``; d/da = 1 where a > 0 else 0."""
 
     @staticmethod
@@ -172,7 +172,7 @@ class Relu(Function):
         raise NotImplementedError("Stage 02: implement Relu.backward")
 
 
-class Sign(Function):
+class Sign(ArrayFunction):
     """-1, 0 or 1 by the sign of ``a``; gradient 0."""
 
     @staticmethod
@@ -184,7 +184,7 @@ class Sign(Function):
         raise NotImplementedError("Stage 02: implement Sign.backward")
 
 
-class Clamp(Function):
+class Clamp(ArrayFunction):
     """``min(max(a, low), high)``; d/da = 1 inside ``[low, high]`` else 0.
 
     The bounds are numbers, None or tensors; a tensor bound gets the gradient where it is

@@ -1,0 +1,335 @@
+"""``Function``: PyTorch's public API for a differentiable operation of your own, on tensors.
+
+Built-in ops subclass ``ArrayFunction`` (forward and backward on raw arrays, see
+``function.py``). You write a custom op the way a PyTorch user does, on **tensors**:
+
+* ``forward(ctx, *args)`` computes the outputs from tensors (and plain values); it runs
+  with grad mode off, so nothing inside it is recorded: the whole call becomes ONE node;
+* ``backward(ctx, *grad_outputs)`` gets one gradient tensor per output and returns one
+  gradient per ``forward`` argument (None for non-tensors and inputs needing no gradient).
+
+``apply`` is a thin bridge to the engine: the ``ctx`` is the graph node (an instance of
+``FunctionCtx`` named ``<YourClass>Backward``); its ``_fn`` is an ``ArrayFunction`` whose
+array-level ``backward`` wraps the engine's arrays as tensors, calls your ``backward`` and
+hands the result back. The engine then checks the number and shapes of the gradients.
+
+Example:
+    >>> import ember
+    >>> class MyReLU(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, input):
+    ...         ctx.save_for_backward(input)
+    ...         return input.clamp(min=0)
+    ...     @staticmethod
+    ...     def backward(ctx, grad_output):
+    ...         (input,) = ctx.saved_tensors
+    ...         grad_input = grad_output.clone()
+    ...         grad_input[input < 0] = 0
+    ...         return grad_input
+    >>> x = ember.tensor([-1., 2.], requires_grad=True)
+    >>> y = MyReLU.apply(x)
+    >>> y
+    tensor([0., 2.], grad_fn=<MyReLUBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([0., 1.])
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from ember._backend import default_array_module
+from ember._tensor import Tensor
+from ember._tracing import TRACE_STATE
+from ember.autograd.function import ArrayFunction, Context
+from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import no_grad
+from ember.autograd.graph import accumulator, share_storage, version_counter
+
+_new = object.__new__
+_NO_EDGE = (None, 0)
+
+
+class FunctionCtx(Context):
+    """The ``ctx`` of a custom ``Function``: what forward leaves for backward, and the node.
+
+    Attributes:
+        needs_input_grad: one bool per ``apply`` argument: does it need a gradient?
+        materialize_grads: when True (the default), ``backward`` gets zeros, never None,
+            for outputs that received no gradient.
+    """
+
+    __slots__ = ("materialize_grads", "_non_differentiable", "_tensor_args")
+    # The engine leaves missing gradients as None for this node: the bridge makes them
+    # zeros itself, or not, as ``set_materialize_grads`` says.
+    _materializes_grads = True
+
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep ``tensors`` (or None) for ``backward``; read them back from ``saved_tensors``.
+
+        Saved inputs and outputs are checked at backward time: changing one in place
+        in between raises PyTorch's "modified by an inplace operation" error.
+        """
+        for index, value in enumerate(tensors):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument "
+                                f"{index} is of type {type(value).__name__}")
+        self._saved = tensors
+
+    @property
+    def saved_variables(self) -> tuple:
+        """The old name of ``saved_tensors`` (deprecated, as in PyTorch)."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'",
+                      DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
+    def mark_non_differentiable(self, *args: Tensor) -> None:
+        """Mark outputs (returned by ``forward``) that get no gradient (indices, masks).
+
+        They do not require grad; ``backward`` still receives a gradient for each of them
+        (zeros, or None after ``set_materialize_grads(False)``).
+        """
+        self._non_differentiable = args
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Whether ``backward`` gets zeros (True, default) or None for unused outputs."""
+        self.materialize_grads = bool(value)
+
+    def __repr__(self) -> str:
+        return f"<ember.autograd.function.{self.name()} object at {id(self):#x}>"
+
+    def mark_dirty(self, *args: Tensor) -> None:
+        """In-place forwards are not supported by ember's custom functions."""
+        raise NotImplementedError("mark_dirty (in-place custom functions) is not supported "
+                                  "by ember; return a new tensor from forward instead")
+
+
+# ------------------------------------------------------------------- the engine's side
+class _Bridge(ArrayFunction):
+    """The array-level op the engine runs for a custom ``Function``'s node."""
+
+    function: type[Function]
+
+    @classmethod
+    def backward(cls, ctx: FunctionCtx, *grads: Any) -> tuple:  # type: ignore[override]
+        """Wrap ``grads`` as tensors, run the user's backward without grad, check the count."""
+        tensors = _grad_tensors(ctx, grads)
+        # Without create_graph (unsupported) PyTorch runs backward with grad mode off.
+        previous = _grad_state["enabled"]
+        _grad_state["enabled"] = False
+        try:
+            result = cls.function.backward(ctx, *tensors)
+        finally:
+            _grad_state["enabled"] = previous
+        return _checked_result(ctx, result)
+
+
+def _grad_tensors(ctx: FunctionCtx, grads: tuple) -> list:
+    """One gradient tensor per output, each a copy that ``backward`` may change in place."""
+    tensors = []
+    for nr, grad in enumerate(grads):
+        if grad is None:  # only outputs of a multi-output node can receive nothing
+            # Hint: zeros of the output's shape and dtype (``ctx._meta[nr]``) when
+            # ``ctx.materialize_grads``, else None.
+            raise NotImplementedError("Stage 05: implement _grad_tensors")
+            continue
+        tensors.append(Tensor._make(grad.copy()))
+    return tensors
+
+
+def _xp_zeros(shape: tuple, dtype: Any) -> Any:
+    return default_array_module().zeros(shape, dtype=dtype)
+
+
+def _checked_result(ctx: FunctionCtx, result: Any) -> tuple:
+    """``backward``'s result as a tuple; extra trailing Nones are dropped as in PyTorch."""
+    if type(result) is not tuple:
+        result = (result,)
+    expected = len(ctx.next_functions)
+    if len(result) > expected and all(g is None for g in result[expected:]):
+        result = result[:expected]
+    for index, grad in enumerate(result[:expected]):
+        if grad is not None and not ctx._tensor_args[index]:
+            # Hint: PyTorch's RuntimeError "function <name> returned a gradient different
+            # than None at position <index + 1>, but the corresponding forward input was
+            # not a Variable".
+            raise NotImplementedError("Stage 05: implement _checked_result")
+    return result  # the engine checks the count and the shapes
+
+
+_BRIDGES: dict[type, type[_Bridge]] = {}
+_NODES: dict[type, type[FunctionCtx]] = {}
+
+
+def _bridge(cls: type[Function]) -> type[_Bridge]:
+    bridge = _BRIDGES.get(cls)
+    if bridge is None:
+        bridge = _BRIDGES[cls] = type(f"{cls.__name__}Bridge", (_Bridge,), {"function": cls})
+    return bridge
+
+
+def _node_type(cls: type[Function]) -> type[FunctionCtx]:
+    """The node class of ``cls``: ``MyFnBackward`` as in PyTorch, whatever the module."""
+    node_type = _NODES.get(cls)
+    if node_type is None:
+        node_type = type(f"{cls.__name__}Backward", (FunctionCtx,),
+                         {"__slots__": (), "__module__": "ember.autograd.function"})
+        _NODES[cls] = node_type
+    return node_type
+
+
+# ------------------------------------------------------------------- the user's side
+class Function:
+    """Base class of custom differentiable operations written on tensors (PyTorch's API).
+
+    Subclass it with two static methods, ``forward(ctx, *args)`` and
+    ``backward(ctx, *grad_outputs)``, and call it with ``MyFn.apply(*args)`` (never
+    ``MyFn()(...)`` nor ``MyFn.forward``).
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, *args: Any) -> Any:
+        """Compute the output(s) from tensors and plain values (runs with grad off)."""
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
+        """One gradient per ``forward`` argument, given one gradient per output."""
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backwards "
+                                  "mode AD.")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` on ``args``; record one graph node when a gradient is needed.
+
+        Returns:
+            What ``forward`` returned; its tensors get the node as ``grad_fn`` when grad
+            mode is on and an input requires grad.
+        """
+        edges, needs = [], []
+        for arg in args:
+            if isinstance(arg, Tensor) and arg._requires_grad:
+                node = arg.grad_fn
+                edges.append((accumulator(arg), 0) if node is None
+                             else (node, arg._output_nr))
+                needs.append(True)
+            else:
+                edges.append(_NO_EDGE)
+                needs.append(False)
+        record = _grad_state["enabled"] and any(needs)
+        ctx = _new_ctx(cls, args, tuple(edges) if record else (), tuple(needs))
+        previous = _grad_state["enabled"]
+        _grad_state["enabled"] = False
+        try:
+            output = cls.forward(ctx, *args)
+        finally:
+            _grad_state["enabled"] = previous
+        if not record:
+            return output
+        if TRACE_STATE["active"]:
+            ctx._trace_fn = cls
+            ctx._trace_args = args
+        if isinstance(output, tuple):
+            return _wrap_outputs(ctx, args, output)
+        output = _attach(ctx, args, output, 0)
+        ctx._meta = (_meta_of(output),)
+        ctx._versions = _saved_versions(ctx, args, (output,))
+        return output
+
+
+def _new_ctx(cls: type[Function], args: tuple, edges: tuple, needs: tuple) -> FunctionCtx:
+    ctx = _new(_node_type(cls))
+    ctx._fn = _bridge(cls)
+    ctx._saved = ()
+    ctx._versions = ()
+    ctx._meta = ()
+    ctx._name = type(ctx).__name__
+    ctx._tensor_hooks = None
+    ctx._freed = False
+    ctx.next_functions = edges
+    ctx.needs_input_grad = needs
+    ctx.materialize_grads = True
+    ctx._non_differentiable = ()
+    ctx._tensor_args = tuple(isinstance(arg, Tensor) for arg in args)
+    return ctx
+
+
+def _attach(ctx: FunctionCtx, args: tuple, value: Any, nr: int) -> Any:
+    """Make output ``nr`` of ``forward`` an output of the node ``ctx``."""
+    if not isinstance(value, Tensor):
+        return value
+    if any(value is arg for arg in args):  # forward returned an input: a new view of it
+        value = share_storage(value, Tensor._make(value._data))
+    if ctx._non_differentiable and any(value is t for t in ctx._non_differentiable):
+        # Hint: a non-differentiable output is a tensor without history.
+        raise NotImplementedError("Stage 05: implement _attach")
+    if value._data.dtype.kind in "fc":
+        value._requires_grad = True
+        value.grad_fn = ctx
+        value._output_nr = nr
+    return value
+
+
+def _meta_of(value: Any) -> tuple:
+    """``(shape, dtype)`` of an output: what a gradient flowing into it must match."""
+    if isinstance(value, Tensor):
+        return value._data.shape, value._data.dtype
+    return (), _xp_zeros((), "float32").dtype
+
+
+def _wrap_outputs(ctx: FunctionCtx, args: tuple, outputs: tuple) -> tuple:
+    """Attach every output of a multi-output ``forward`` to ``ctx``; note their metadata."""
+    # Hint: output ``nr`` becomes ``_attach(ctx, args, value, nr)``; ``ctx._meta`` holds
+    # ``_meta_of`` of each output, in order.
+    raise NotImplementedError("Stage 05: implement _wrap_outputs")
+    ctx._versions = _saved_versions(ctx, args, wrapped)
+    return wrapped
+
+
+def _saved_versions(ctx: FunctionCtx, args: tuple, outputs: tuple) -> tuple:
+    """The version of each saved input or output, for the engine's in-place check."""
+    found = []
+    for value in ctx._saved:
+        if not isinstance(value, Tensor):
+            continue
+        position = next((i for i, arg in enumerate(args) if arg is value), None)
+        if position is None:
+            nr = next((k for k, out in enumerate(outputs) if out is value), None)
+            if nr is None:  # an intermediate of forward: nobody else can change it
+                continue
+            position = -1 - nr
+        counter = version_counter(value)
+        found.append((counter, counter[0], (value._data, position)))
+    return tuple(found)
+
+
+def once_differentiable(fn: Callable) -> Callable:
+    """Decorate a ``backward`` that cannot itself be differentiated (PyTorch's decorator).
+
+    The wrapped backward runs under ``no_grad``, so its operations record no graph. In
+    PyTorch it also makes a later double backward raise; ember has no double backward
+    (``create_graph=True`` is not supported), so running without grad is all it does.
+
+    Example:
+        >>> class Square(Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     @once_differentiable
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+    """
+    # Hint: functools.wraps keeps fn's name and docstring on the wrapper.
+    raise NotImplementedError("Stage 05: implement once_differentiable")
+
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]

@@ -1,0 +1,210 @@
+"""``gradcheck``: compare a backward pass with finite differences (PyTorch's ``gradcheck``).
+
+For a function ``y = f(x)`` the Jacobian ``J[k, m] = ∂y_m / ∂x_k`` (rows: the input's
+elements, columns: the output's, PyTorch's layout) can be found two ways:
+
+* **numerically**, one row per input element, by central differences
+  ``J[k, :] ≈ (f(x + eps·e_k) - f(x - eps·e_k)) / (2·eps)``, whose error is O(eps²);
+* **analytically**, one column per output element, by a backward pass with the one-hot
+  upstream gradient ``e_m``: backward returns the vector-Jacobian product
+  ``e_mᵀ Jᵀ``, i.e. column ``m``.
+
+A correct backward makes both agree, element by element, within
+``|analytical - numerical| <= atol + rtol·|numerical|`` (``allclose``). Inputs should be
+float64: in float32 the rounding error of the difference quotient (~1e-7 / eps) swamps
+the tolerance.
+
+Example:
+    >>> import ember
+    >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
+    >>> gradcheck(lambda t: (t * t).sum(), (x,))
+    True
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from ember._backend import get_array_module
+from ember._tensor import Tensor
+from ember.autograd.engine import grad as _grad
+from ember.autograd.grad_mode import no_grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised by ``gradcheck`` when the analytical and numerical Jacobians disagree."""
+
+
+def _as_tuple(value: Any) -> tuple:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    return (value,)
+
+
+def _check_inputs(inputs: tuple) -> list[int]:
+    """The positions of the inputs that require grad (PyTorch's warnings and errors)."""
+    positions = []
+    for index, value in enumerate(inputs):
+        if isinstance(value, Tensor) and value.requires_grad:
+            if value._data.dtype.kind != "c" and value._data.dtype.itemsize != 8:
+                warnings.warn(f"Input #{index} requires gradient and is not a double precision "
+                              "floating point or complex. This check will likely fail if all "
+                              "the inputs are not of double precision floating point or "
+                              "complex. ", stacklevel=3)
+            positions.append(index)
+    if not positions:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
+                         "but none of them have requires_grad=True.")
+    return positions
+
+
+def _outputs_data(func: Callable, inputs: tuple) -> list:
+    """The arrays of ``func(*inputs)``'s tensor outputs (copies, as float64), without grad."""
+    with no_grad():
+        outputs = _as_tuple(func(*inputs))
+    return [o._data.astype("float64") for o in outputs if isinstance(o, Tensor)]
+
+
+def numerical_jacobian(func: Callable, inputs: tuple, position: int, eps: float) -> list:
+    """Central-difference Jacobians of every tensor output w.r.t. ``inputs[position]``.
+
+    Each input element ``k`` is nudged by ``+eps`` and ``-eps`` (and restored): row ``k``
+    of the Jacobian is ``(f(x + eps·e_k) - f(x - eps·e_k)) / (2·eps)``.
+
+    Returns:
+        One float64 array per tensor output, of shape ``(input numel, output numel)``.
+    """
+    tensor = inputs[position]
+    original = tensor._data
+    xp = get_array_module(original)
+    if original.size == 0:
+        return [xp.zeros((0, out.size)) for out in _outputs_data(func, inputs)]
+    tensor._data = original.copy()  # nudged in place through ``flat``, restored below
+    flat = tensor._data.reshape(-1)
+    try:
+        # Hint: for each k: remember flat[k], evaluate _outputs_data(func, inputs) at
+        # flat[k] + eps and at flat[k] - eps, put flat[k] back; row k of output i's
+        # Jacobian is the flattened difference of the two evaluations over 2 * eps.
+        raise NotImplementedError("Stage 05: implement numerical_jacobian")
+    finally:
+        tensor._data = original
+
+
+def analytical_jacobian(output: Tensor, inputs: tuple, positions: list[int]) -> list:
+    """Jacobians of ``output`` w.r.t. each ``inputs[p]`` from backward passes.
+
+    Column ``m`` is the gradient of the inputs for the one-hot upstream gradient ``e_m``
+    (one backward per output element, keeping the graph with ``retain_graph=True``).
+
+    Returns:
+        One float64 array per position, of shape ``(input numel, output numel)``.
+    """
+    xp = get_array_module(output._data)
+    targets = [inputs[p] for p in positions]
+    columns: list[list] = [[] for _ in positions]
+    # Hint: ember.autograd.grad(output, targets, grad_outputs=one_hot, retain_graph=True,
+    # allow_unused=True) gives one gradient per target (None when unused: zeros).
+    raise NotImplementedError("Stage 05: implement analytical_jacobian")
+
+
+def worst_mismatch(analytical: Any, numerical: Any, atol: float, rtol: float) -> tuple | None:
+    """The ``(row, column)`` where ``allclose`` fails worst, or None when all agree.
+
+    ``allclose`` accepts ``|a - n| <= atol + rtol·|n|``; "worst" is the element whose
+    difference exceeds its tolerance by the most.
+    """
+    xp = get_array_module(numerical)
+    if analytical.size == 0:
+        return None
+    raise NotImplementedError("Stage 05: implement worst_mismatch")
+
+
+def _mismatch_message(analytical: Any, numerical: Any, where: tuple, out_index: int,
+                      in_index: int, shapes: tuple) -> str:
+    """PyTorch's message, then the worst element with its positions in input and output."""
+    import ember  # the tensors' repr, as PyTorch prints the Jacobians
+
+    row, col = where
+    in_pos = tuple(int(i) for i in get_array_module(numerical).unravel_index(row, shapes[0]))
+    out_pos = tuple(int(i) for i in get_array_module(numerical).unravel_index(col, shapes[1]))
+    return (f"Jacobian mismatch for output {out_index:d} with respect to input {in_index:d},\n"
+            f"numerical:{ember.tensor(numerical)}\nanalytical:{ember.tensor(analytical)}\n"
+            f"The worst element is row {row}, column {col}: d output[{out_index}]{list(out_pos)}"
+            f" / d input[{in_index}]{list(in_pos)} is {numerical[row, col]:.6g} numerically "
+            f"but {analytical[row, col]:.6g} analytically.\n")
+
+
+def _fail(error: GradcheckError, raise_exception: bool) -> bool:
+    if raise_exception:
+        raise error
+    return False
+
+
+def gradcheck(func: Callable, inputs: Any, *, eps: float = 1e-06,  # noqa: PLR0913
+              atol: float = 1e-05, rtol: float = 0.001, raise_exception: bool = True,
+              nondet_tol: float = 0.0, check_undefined_grad: bool = True,
+              check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+              check_batched_forward_grad: bool = False, check_forward_ad: bool = False,
+              check_backward_ad: bool = True, fast_mode: bool = False,
+              masked: bool | None = None) -> bool:
+    """Check the gradients of ``func`` at ``inputs`` against central finite differences.
+
+    Args:
+        func: a function of tensors (and plain values) returning a tensor or a tuple.
+        inputs: a tensor or a tuple of arguments; those that require grad are checked
+            (make them float64).
+        eps: the finite-difference step.
+        atol, rtol: the tolerances of ``|analytical - numerical| <= atol + rtol·|numerical|``.
+        raise_exception: raise ``GradcheckError`` on a mismatch (else return False).
+        nondet_tol, check_undefined_grad, check_grad_dtypes, masked: accepted for
+            PyTorch compatibility (no effect).
+        check_batched_grad, check_batched_forward_grad, check_forward_ad, fast_mode:
+            must be False (not supported); check_backward_ad must be True.
+
+    Returns:
+        True when every Jacobian matches.
+
+    Raises:
+        GradcheckError: a Jacobian differs (the message shows both Jacobians and the worst
+            element), when ``raise_exception`` is True.
+
+    Example:
+        >>> import ember
+        >>> x = ember.randn(2, 3, dtype=ember.float64, requires_grad=True)
+        >>> gradcheck(ember.sigmoid, (x,), eps=1e-6, atol=1e-4)
+        True
+    """
+    if check_batched_grad or check_batched_forward_grad or check_forward_ad or fast_mode \
+            or not check_backward_ad:
+        raise NotImplementedError("ember's gradcheck supports only the slow backward-mode "
+                                  "check (check_batched_grad, check_forward_ad and fast_mode "
+                                  "must be False)")
+    inputs = _as_tuple(inputs)
+    positions = _check_inputs(inputs)
+    outputs = [o for o in _as_tuple(func(*inputs)) if isinstance(o, Tensor)]
+    numerical = [numerical_jacobian(func, inputs, p, eps) for p in positions]
+    differentiable = [i for i, o in enumerate(outputs) if o.requires_grad]
+    if not differentiable:
+        if all(float(abs(n).max(initial=0)) == 0 for per_input in numerical for n in per_input):
+            return True
+        return _fail(GradcheckError("Numerical gradient for function expected to be zero"),
+                     raise_exception)
+    # As in PyTorch, outputs and inputs are numbered among those that take part.
+    for i, index in enumerate(differentiable):
+        output = outputs[index]
+        analytical = analytical_jacobian(output, inputs, positions)
+        for j, position in enumerate(positions):
+            a, n = analytical[j], numerical[j][index]
+            where = worst_mismatch(a, n, atol, rtol)
+            if where is not None:
+                shapes = (inputs[position]._data.shape, output._data.shape)
+                return _fail(GradcheckError(_mismatch_message(a, n, where, i, j, shapes)),
+                             raise_exception)
+    return True
+
+
+__all__ = ["GradcheckError", "analytical_jacobian", "gradcheck", "numerical_jacobian"]
