@@ -44,9 +44,9 @@ DIGITS_ACCURACY_TARGET = 0.97
 BENCHMARKS = ("conv", "mlp", "digits")
 
 # The notebook 04 recipe: SGD with momentum on mini-batches, a fixed number of epochs.
-EPOCHS = 12
-BATCH = 32
-LR = 0.05
+EPOCHS = 15
+BATCH = 64
+LR = 0.1
 MOMENTUM = 0.9
 
 
