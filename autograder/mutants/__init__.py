@@ -3,8 +3,8 @@
 A mutant is one typical student mistake written as a text substitution in one file of
 ``solutions/ember``. CI applies each mutant to a copy of the reference and runs its
 stage's graded suites (public and hidden): at least one test must fail, which proves the
-suites catch that mistake. Mutants of stage NN live in ``stageNN.py`` (or, for a large
-stage, in several ``stageNN_<part>.py``), each with a tuple ``MUTANTS``.
+suites catch that mistake. Mutants of stage NN live in ``stageNN.py`` as a tuple
+``MUTANTS`` (a large stage gathers it from ``stageNN_<part>.py`` files).
 """
 
 from __future__ import annotations
@@ -50,12 +50,11 @@ class Mutant:
 
 def load(stage_id: str) -> tuple[Mutant, ...]:
     """The mutants of one stage (empty when the stage has none yet)."""
-    folder = Path(__file__).resolve().parent
-    names = sorted(p.stem for p in folder.glob(f"stage{stage_id}*.py"))
-    found: list[Mutant] = []
-    for name in names:
-        found.extend(importlib.import_module(f"{__name__}.{name}").MUTANTS)
-    return tuple(found)
+    try:
+        module = importlib.import_module(f"{__name__}.stage{stage_id}")
+    except ModuleNotFoundError:
+        return ()
+    return tuple(module.MUTANTS)
 
 
 def make_mutant_framework(reference: Path, mutant: Mutant, dest: Path) -> Path:

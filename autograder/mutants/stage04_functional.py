@@ -13,7 +13,7 @@ _ACT = "ember/nn/_functional/activation.py"
 _NORM = "ember/nn/_functional/normalization.py"
 _LOSS = "ember/nn/_functional/loss.py"
 
-MUTANTS = (
+FUNCTIONAL_MUTANTS = (
     Mutant(
         name="cross_entropy_without_logsumexp_shift",
         stage="04",

@@ -12,7 +12,7 @@ _LINEAR = "ember/nn/_functional/linear.py"
 _CONV = "ember/nn/_functional/conv.py"
 _POOL = "ember/nn/_functional/pooling.py"
 
-MUTANTS = (
+LAYERS_MUTANTS = (
     Mutant(
         name="conv_flipped_kernel",
         stage="04",

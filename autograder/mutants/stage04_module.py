@@ -13,7 +13,7 @@ _MODULE = "ember/nn/modules/module.py"
 _CONTAINER = "ember/nn/modules/container.py"
 _STATE_DICT = "ember/nn/modules/state_dict.py"
 
-MUTANTS = (
+MODULE_MUTANTS = (
     Mutant(
         name="module_list_plain_list",
         stage="04",
