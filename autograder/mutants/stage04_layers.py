@@ -70,8 +70,8 @@ LAYERS_MUTANTS = (
         name="max_pool_ties_to_the_last_maximum",
         stage="04",
         path=_POOL,
-        old="        arg = flat.argmax(axis=2)\n",
-        new="        arg = flat.shape[2] - 1 - flat[:, :, ::-1].argmax(axis=2)\n",
+        old="            better = candidate > out\n",
+        new="            better = candidate >= out\n",
         why="ties send the gradient to the last maximum of the window (PyTorch: the first)",
     ),
     Mutant(

@@ -73,8 +73,11 @@ class MaxPool2DWithIndices(ArrayFunction):
         if unbatched:
             x = x[None]
         ctx.geometry = (x.shape, kernel, stride, pads, dilation, unbatched)
-        # Hint: windows(...) of x padded with -inf, reshaped to (N, C, kh·kw, OH, OW);
-        # argmax over axis 2 (the first maximum), then take_along_axis for the values.
+        # Hint: windows(...) of x padded with -inf is (N, C, kh, kw, OH, OW); walk the kernel
+        # offsets in row-major order, keeping the running maximum and the offset k = i·kw + j
+        # where it was found (a later offset wins only if strictly larger: ties go first).
+        # One vectorised step per offset beats argmax over rows of length kh·kw, which NumPy
+        # runs row by row.
         raise NotImplementedError("Stage 04: implement MaxPool2DWithIndices.forward")
         if return_indices:
             indices = _flat_indices(arg, x.shape, kernel, stride, pads, dilation)

@@ -73,15 +73,28 @@ class MaxPool2DWithIndices(ArrayFunction):
         if unbatched:
             x = x[None]
         ctx.geometry = (x.shape, kernel, stride, pads, dilation, unbatched)
-        # Hint: windows(...) of x padded with -inf, reshaped to (N, C, kh·kw, OH, OW);
-        # argmax over axis 2 (the first maximum), then take_along_axis for the values.
+        # Hint: windows(...) of x padded with -inf is (N, C, kh, kw, OH, OW); walk the kernel
+        # offsets in row-major order, keeping the running maximum and the offset k = i·kw + j
+        # where it was found (a later offset wins only if strictly larger: ties go first).
+        # One vectorised step per offset beats argmax over rows of length kh·kw, which NumPy
+        # runs row by row.
         ### BEGIN SOLUTION 04
         xp = get_array_module(x)
-        lowest = -math.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+        floating = x.dtype.kind == "f"
+        # NaN propagates, as in PyTorch (the first NaN wins): one check here spares the
+        # NaN-aware comparison on the common, NaN-free input.
+        has_nan = floating and bool(xp.isnan(x).any())
+        lowest = -math.inf if floating else xp.iinfo(x.dtype).min
         view = windows(pad_array(x, pads, lowest), kernel, stride, dilation, out_size)
-        flat = view.reshape(*x.shape[:2], kernel[0] * kernel[1], *out_size)
-        arg = flat.argmax(axis=2)
-        out = xp.take_along_axis(flat, arg[:, :, None], axis=2)[:, :, 0]
+        out = view[:, :, 0, 0].copy()
+        arg = xp.zeros(out.shape, dtype=xp.int64)
+        for k in range(1, kernel[0] * kernel[1]):
+            candidate = view[:, :, k // kernel[1], k % kernel[1]]
+            better = candidate > out
+            if has_nan:
+                better |= xp.isnan(candidate) & ~xp.isnan(out)
+            xp.copyto(out, candidate, where=better)
+            xp.copyto(arg, k, where=better)
         ctx.arg = arg
         ### END SOLUTION
         if return_indices:
