@@ -6,7 +6,6 @@ import importlib
 import json
 import sys
 import textwrap
-import types
 from pathlib import Path
 
 import pytest
@@ -142,16 +141,16 @@ def test_an_ember_that_kills_pytest_at_import_is_not_a_pass(course):
     assert not result.ok and result.problem
 
 
-def test_the_plugin_refuses_an_ember_from_elsewhere(tmp_path, monkeypatch):
-    fake = types.ModuleType("ember")
-    fake.__file__ = str(tmp_path / "elsewhere" / "ember" / "__init__.py")
-    monkeypatch.setitem(sys.modules, "ember", fake)
-    monkeypatch.setenv("EMBER_FRAMEWORK", str(tmp_path / "framework"))
-    with pytest.raises(pytest.UsageError, match="not from EMBER_FRAMEWORK"):
-        plugin.check_ember_origin()
-    monkeypatch.delenv("EMBER_FRAMEWORK")
-    with pytest.raises(pytest.UsageError, match="EMBER_FRAMEWORK is not set"):
-        plugin.check_ember_origin()
+def test_the_plugin_refuses_an_ember_from_elsewhere(tmp_path):
+    framework = tmp_path / "framework"
+    inside = str(framework / "ember" / "__init__.py")
+    hello = {"ember": inside, "path": [str(framework / "ember")], "files": [inside]}
+    assert plugin.check_origin(hello, str(framework)) == inside
+    elsewhere = str(tmp_path / "solutions" / "ember" / "ops.py")
+    for key, value in (("ember", elsewhere), ("path", [str(tmp_path / "solutions")]),
+                       ("files", [inside, elsewhere])):  # __file__, __path__, a submodule
+        with pytest.raises(pytest.UsageError, match="must come from EMBER_FRAMEWORK"):
+            plugin.check_origin({**hello, key: value}, str(framework))
 
 
 def test_find_framework_walks_up_and_ignores_solutions(tmp_path):

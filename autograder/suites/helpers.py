@@ -136,6 +136,50 @@ def shares_memory(a: Any, b: Any) -> bool:
     return bool(np.shares_memory(_as_array(a), _as_array(b)))
 
 
+def shared_array(values: Any, dtype: Any = None) -> np.ndarray:
+    """An ndarray that lives beside ember, so a tensor can share (and write) its memory.
+
+    In a graded run the test and the student's ember live in two processes, and an array
+    the test builds with ``np.array`` is copied when it is handed to ember. A test of
+    ``from_numpy``'s aliasing builds its array with this function instead: the array is
+    made where ember lives, and reading, writing and ``np.shares_memory`` work on it as on
+    any ndarray. Without a worker (ember imported in-process) it is ``np.array``.
+    """
+    arr = np.array(values, dtype=dtype)
+    from autograder.remote import client as remote
+
+    worker = remote.current()
+    return arr if worker is None else worker.request("numpy", "array", (arr,), {})
+
+
+def beside_ember(func: Any) -> Any:
+    """Mark a module-level function that must run beside ember (in its process).
+
+    Graded runs ship such a function to the student's worker process, where ember calls
+    it (a ``collate_fn``, a ``worker_init_fn``); it may use only modules, constants and
+    other such functions or classes of its test file. In-process it is the function.
+    """
+    func.__ember_beside__ = True
+    return func
+
+
+def run_beside_ember(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a :func:`beside_ember` function where ember lives and return its result.
+
+    For a check about identity or in-place change of a plain Python object handed to ember
+    (``state_dict(destination=d)`` returns ``d`` itself): across the process boundary such
+    an object would be copied, so the whole check runs beside ember and returns its facts.
+    """
+    if not getattr(func, "__ember_beside__", False):
+        raise TypeError(f"{func.__name__} is not marked @beside_ember")
+    from autograder.remote import client as remote
+
+    worker = remote.current()
+    if worker is None:
+        return func(*args, **kwargs)
+    return worker.request("call", func, args, kwargs)
+
+
 def assert_shares_memory(a: Any, b: Any, what: str = "result") -> None:
     """Fail with a teaching message when ``a`` is a copy of ``b`` instead of a view."""
     assert shares_memory(a, b), (

@@ -12,6 +12,7 @@ from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,
     assert_shares_memory,
+    shared_array,
     assert_tensor,
     to_numpy,
 )
@@ -150,7 +151,7 @@ def test_like_factories_keep_shape_and_dtype():
 
 
 def test_from_numpy_shares_memory_and_keeps_dtype():
-    arr = np.arange(6, dtype=np.float64).reshape(2, 3)
+    arr = shared_array(np.arange(6, dtype=np.float64).reshape(2, 3))
     t = ember.from_numpy(arr)
     assert_tensor(t, arr, ember.float64, what="from_numpy(float64 array)")
     assert_shares_memory(t, arr, what="from_numpy")
@@ -159,7 +160,7 @@ def test_from_numpy_shares_memory_and_keeps_dtype():
 
 
 def test_as_tensor_shares_when_it_can():
-    arr = np.arange(4, dtype=np.int32)
+    arr = shared_array(np.arange(4, dtype=np.int32))
     t = ember.as_tensor(arr)
     assert_tensor(t, arr, ember.int32, what="as_tensor(int32 array)")
     assert_shares_memory(t, arr, what="as_tensor(array) with no dtype change")
