@@ -84,15 +84,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     """Run a stage's public checks on your framework, like the notebook's test cells."""
     from .check import check
-    from .stages import get_stage
+    from .stages import HIDDEN, get_stage
 
     stage = get_stage(args.stage)
-    failed = 0
-    for group in args.groups or list(stage.public):
+    groups = args.groups or list(stage.public)
+    if HIDDEN in groups:
+        print(f"error: the hidden tests run only when your work is graded; the groups you "
+              f"can run: {', '.join(stage.public)}", file=sys.stderr)
+        return 2
+    for group in groups:
+        stage.test_files(group)  # an unknown group stops here, before anything runs
+    passed, failed, tests = [], [], {"passed": 0, "failed": 0, "errors": 0}
+    for group in groups:
         try:
-            check(stage.id, group)
-        except AssertionError:
-            failed += 1
+            result = check(stage.id, group, select=args.k, show_all=args.all,
+                           traceback=args.tb)
+            passed.append(group)
+        except AssertionError as exc:
+            failed.append(group)
+            result = getattr(exc, "result", None)
+        if result is not None:
+            for key in tests:
+                tests[key] += getattr(result, key)
+        print(flush=True)
+    verdict = "all passed" if not failed else f"failed: {', '.join(failed)}"
+    print(f"stage {stage.id}: {len(passed)} of {len(groups)} groups passed "
+          f"({tests['passed']} tests passed, {tests['failed']} failed, {tests['errors']} "
+          f"errors); {verdict}")
     return 1 if failed else 0
 
 
@@ -123,7 +141,11 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--jobs", type=int, default=None)
     test = add("test", cmd_test)
     test.add_argument("stage", nargs="?", default="01")
-    test.add_argument("groups", nargs="*")
+    test.add_argument("groups", nargs="*", help="groups to run (default: every public one)")
+    test.add_argument("-k", metavar="NAME", help="only the tests whose names match "
+                      "(pytest -k expression), e.g. -k test_strides")
+    test.add_argument("--all", action="store_true", help="list every failing test")
+    test.add_argument("--tb", action="store_true", help="show a short traceback per failure")
     return top
 
 
@@ -135,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as exc:
         print(f"error: {exc}. '{args.command}' needs the instructor's repository "
               "(and 'pip install -e .[dev]').", file=sys.stderr)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except KeyError as exc:  # str() of a KeyError quotes its message
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+    except (OSError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     return 1

@@ -38,9 +38,9 @@ def feedback_preprocessors() -> list[type]:
     return [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
 
 
-def hidden_snippets(notebook: dict[str, Any]) -> list[str]:
-    """The non-blank lines inside hidden test regions of a source notebook."""
-    snippets = []
+def _lines(notebook: dict[str, Any]) -> tuple[list[str], set[str]]:
+    """The stripped non-blank lines inside and outside hidden test regions."""
+    hidden, visible = [], set()
     for cell in notebook.get("cells", []):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
@@ -50,9 +50,16 @@ def hidden_snippets(notebook: dict[str, Any]) -> list[str]:
                 inside = True
             elif END_HIDDEN in line:
                 inside = False
-            elif inside and line.strip():
-                snippets.append(line.strip())
-    return snippets
+            elif line.strip():
+                (hidden.append if inside else visible.add)(line.strip())
+    return hidden, visible
+
+
+def hidden_snippets(notebook: dict[str, Any]) -> list[str]:
+    """The non-blank lines inside hidden test regions of a source notebook that do not
+    also appear outside them (those are no secret)."""
+    hidden, visible = _lines(notebook)
+    return [line for line in hidden if line not in visible]
 
 
 def find_hidden_leaks(html: Path, snippets: Iterable[str]) -> list[str]:

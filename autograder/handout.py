@@ -23,9 +23,11 @@ TOP_FILES = ("pyproject.toml", "Makefile", "README.md", "environment.yml", ".git
 TREES = ("framework", "course/release", "course/data")
 #: The public part of the autograder package (paths under ``autograder/``).
 AUTOGRADER_FILES = (
-    "__init__.py", "__main__.py", "cli.py", "check.py", "runner.py", "workspace.py",
-    "stages.py", "suites/__init__.py", "suites/plugin.py", "suites/helpers.py",
-    "suites/pytest.ini",
+    "__init__.py", "__main__.py", "cli.py", "check.py", "runner.py", "sandbox.py",
+    "workspace.py", "stages.py", "suites/__init__.py", "suites/plugin.py",
+    "suites/helpers.py", "suites/pytest.ini", "remote/__init__.py", "remote/client.py",
+    "remote/codec.py", "remote/proxies.py", "remote/shipping.py", "remote/wire.py",
+    "remote/worker.py",
 )
 #: Strings that must never appear in a handout file.
 FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")

@@ -1,4 +1,4 @@
-"""Grading outputs: ``grades.csv``, ``report.json`` and the printed grade table."""
+"""Grading outputs: ``grades.csv``, ``report.json``, ``suspicious.txt`` and the grade table."""
 
 from __future__ import annotations
 
@@ -12,7 +12,22 @@ from typing import Any
 
 @dataclass
 class StageGrade:
-    """One student's result on one stage (auto-graded points only)."""
+    """One student's result on one stage (auto-graded points only).
+
+    Attributes:
+        stage: the assignment name.
+        score, max_score: auto points earned and possible.
+        cells: ``grade_id → {"score", "max"}``.
+        tests: ``group →`` the grader's run of that group (:meth:`RunResult.to_dict`).
+        reasons: why points were lost or what went wrong, for the student and instructor.
+        suspicious: signs of tampering, for the instructor only (``suspicious.txt``).
+        tier: where the student's code ran (``bwrap`` or ``none``, see
+            :mod:`autograder.sandbox`).
+        feedback: the feedback HTML file ("" when there is none).
+        seconds: wall-clock time of grading this stage.
+        timing: where those seconds went (``tests``: the grader's own runs; ``notebook``:
+            nbgrader's run of the notebook; ``feedback``: the feedback HTML).
+    """
 
     stage: str
     score: float = 0.0
@@ -20,8 +35,11 @@ class StageGrade:
     cells: dict[str, dict[str, float]] = field(default_factory=dict)
     tests: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    suspicious: list[str] = field(default_factory=list)
+    tier: str = ""
     feedback: str = ""
     seconds: float = 0.0
+    timing: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,16 +79,49 @@ def write_csv(path: Path, grades: Sequence[StudentGrade], stages: Sequence[str])
     return path
 
 
-def write_json(path: Path, grades: Sequence[StudentGrade]) -> Path:
-    """Everything: per-stage cell scores, per-test detail, reasons, feedback paths."""
-    data = {
+def write_json(path: Path, grades: Sequence[StudentGrade], isolation: str = "") -> Path:
+    """Everything: per-stage cell scores, per-test detail, reasons, feedback paths.
+
+    ``isolation`` is the grader's warning when student code ran without a sandbox; it is
+    kept under the key ``"_isolation"`` (a name no student id can have).
+    """
+    data: dict[str, Any] = {
         g.student: {
             **asdict(g), "total": g.total, "max": g.max_score, "percent": round(g.percent, 2),
         }
         for g in grades
     }
+    data["_isolation"] = isolation or "isolated (bwrap)"
     path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     return path
+
+
+def write_suspicious(path: Path, grades: Sequence[StudentGrade], isolation: str = "") -> Path:
+    """The instructor's list of submissions that look tampered with, one line per sign."""
+    lines = [f"# {isolation}"] if isolation else []
+    for grade in grades:
+        for stage in grade.stages.values():
+            lines += [f"{grade.student}\t{stage.stage}\t{sign}" for sign in stage.suspicious]
+        if "rejected" in grade.problem:
+            lines.append(f"{grade.student}\t-\t{grade.problem}")
+    if len(lines) == (1 if isolation else 0):
+        lines.append("# nothing suspicious")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def zero_reasons(grades: Sequence[StudentGrade], width: int = 160) -> str:
+    """One line per rejected student and per stage scored 0, with its first reason."""
+    lines = []
+    for grade in grades:
+        if grade.problem:
+            lines.append(f"{grade.student}: {grade.problem}")
+            continue
+        for stage in grade.stages.values():
+            if stage.score == 0 and stage.max_score > 0:
+                why = stage.reasons[0] if stage.reasons else "no check passed"
+                lines.append(f"{grade.student} / {stage.stage}: {why}"[:width])
+    return "\n".join(lines)
 
 
 def table(grades: Sequence[StudentGrade], stages: Sequence[str]) -> str:

@@ -4,15 +4,19 @@ The student's code runs inside that process, so whatever it does (crash the inte
 loop forever, allocate all memory, print megabytes, write to stderr) cannot take the
 notebook kernel or the grader with it. The process gets:
 
-* an explicit environment: ``PYTHONPATH`` is the student's ``framework/`` folder (plus the
-  folder holding the ``autograder`` package when it is not installed); nothing inherited
-  from the caller's ``PYTHONPATH`` can put another ``ember`` first;
+* an explicit environment: ``PYTHONPATH`` holds at most the folder of the ``autograder``
+  package (when it is not installed), never the student's folder: this process is trusted
+  and never imports student code. The student's ``ember`` runs in a worker process
+  (:mod:`autograder.remote`) started inside the sandbox (:mod:`autograder.sandbox`), which
+  is told where the framework is by ``EMBER_FRAMEWORK`` and ``EMBER_SANDBOX_SPEC``;
 * an explicit pytest configuration (``autograder/suites/pytest.ini``), no conftest files,
   no cache, no auto-loaded third-party plugins, and our plugin
   (:mod:`autograder.suites.plugin`) that fixes hypothesis's profile and checks where
   ``ember`` came from;
-* a temporary working directory, a wall-clock timeout (the whole process group is killed)
-  and, on POSIX, limits on memory and on the size of files it writes.
+* a temporary working directory whose ``scratch/`` (pytest's ``--basetemp``, so every
+  ``tmp_path``) is the one folder the worker may write, a wall-clock timeout (the whole
+  process group is killed) and, on POSIX, limits on memory and on the size of files it
+  writes.
 
 Results come from pytest's JUnit XML report, never from parsing its console output.
 """
@@ -31,6 +35,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import sandbox
 
 #: Where the graded-run configuration lives.
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
@@ -54,12 +60,20 @@ class Limits:
         memory: bytes of address space (POSIX ``RLIMIT_AS``); 0 for no limit.
         file_size: largest file the process may write, in bytes (``RLIMIT_FSIZE``).
         output: characters of console output kept (head and tail) in the result.
+        per_test: seconds one test may take before the plugin stops it and restarts the
+            worker; the run's budget (``timeout`` less a margin for the report) stops the
+            tests after it, so a hanging submission still gets a report naming each test.
     """
 
     timeout: float = 240.0
     memory: int = 4 * 2**30
     file_size: int = 256 * 2**20
     output: int = 20_000
+    per_test: float = 60.0
+
+    def budget(self) -> float:
+        """Seconds the tests may use, leaving time for pytest to start and to report."""
+        return max(self.timeout * 0.9 - 5.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,8 @@ class RunResult:
         timed_out: the run hit the timeout and was killed.
         problem: why the run is not trustworthy (crash, no report, no tests), or ``""``.
         output: pytest's console output, truncated in the middle if long.
+        tier: where the student's code ran (:mod:`autograder.sandbox`: ``bwrap`` or
+            ``none``).
     """
 
     tests: list[TestOutcome] = field(default_factory=list)
@@ -110,6 +126,7 @@ class RunResult:
     timed_out: bool = False
     problem: str = ""
     output: str = ""
+    tier: str = ""
 
     def count(self, outcome: str) -> int:
         """How many tests ended with ``outcome``."""
@@ -194,9 +211,7 @@ def build_env(framework: Path, base: dict[str, str] | None = None,
     source = os.environ if base is None else base
     env = {key: source[key] for key in PASS_THROUGH if key in source}
     env.update(extra or {})
-    path = [str(framework)]
-    if _needs_package_path():
-        path.append(str(PACKAGE_PARENT))
+    path = [str(PACKAGE_PARENT)] if _needs_package_path() else []
     env.update(
         PYTHONPATH=os.pathsep.join(path),
         EMBER_FRAMEWORK=str(framework),
@@ -210,44 +225,17 @@ def build_env(framework: Path, base: dict[str, str] | None = None,
     return env
 
 
-def pytest_command(files: Sequence[Path], junit: Path) -> list[str]:
-    """The pytest command line of a graded run."""
+def pytest_command(files: Sequence[Path], junit: Path, basetemp: Path | None = None,
+                   options: Sequence[str] = ()) -> list[str]:
+    """The pytest command line of a graded run (``options``: e.g. ``-k``, ``--tb``)."""
+    temp = [f"--basetemp={basetemp}", *options] if basetemp is not None else [*options]
     return [
         sys.executable, "-m", "pytest",
         "--noconftest", "-p", "no:cacheprovider", "-p", "autograder.suites.plugin",
-        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
+        "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR), *temp,
         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--tb=line",
         *[str(Path(f).resolve()) for f in files],
     ]
-
-
-#: Sets POSIX resource limits, then becomes the real command (argv: memory, file size,
-#: command...). A launcher instead of ``preexec_fn``, which is unsafe in threaded callers
-#: (``verify`` and the grader run several graded runs at once). A limit the system refuses
-#: (macOS and RLIMIT_AS) is skipped rather than failing the student's check.
-LAUNCHER = """
-import os, resource, sys
-limits = ((resource.RLIMIT_AS, int(sys.argv[1])), (resource.RLIMIT_FSIZE, int(sys.argv[2])),
-          (resource.RLIMIT_CORE, 0))
-for kind, value in limits:
-    if value <= 0 and kind != resource.RLIMIT_CORE:
-        continue
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    try:
-        resource.setrlimit(kind, (value, hard))
-    except (ValueError, OSError):
-        pass
-os.execv(sys.argv[3], sys.argv[3:])
-"""
-
-
-def limited(cmd: list[str], limits: Limits) -> list[str]:
-    """``cmd`` wrapped in :data:`LAUNCHER` on POSIX (unchanged elsewhere)."""
-    if os.name != "posix":
-        return cmd
-    return [sys.executable, "-c", LAUNCHER, str(limits.memory), str(limits.file_size), *cmd]
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -269,7 +257,8 @@ def _spawn(cmd: list[str], env: dict[str, str], cwd: Path, log, limits: Limits):
     else:
         options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
     return subprocess.Popen(
-        limited(cmd, limits), env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+        sandbox.limited(cmd, limits.memory, limits.file_size), env=env, cwd=cwd,
+        stdin=subprocess.DEVNULL, stdout=log,
         stderr=subprocess.STDOUT, **options,
     )
 
@@ -307,7 +296,8 @@ def parse_junit(path: Path) -> list[TestOutcome]:
     return tests
 
 
-def _diagnose(returncode: int, timed_out: bool, tests: list[TestOutcome], limits: Limits) -> str:
+def _diagnose(returncode: int, timed_out: bool, tests: list[TestOutcome], limits: Limits,
+              output: str = "") -> str:
     """Why a run cannot be trusted, in words a student can act on ("" when it can)."""
     if timed_out:
         return (
@@ -323,14 +313,17 @@ def _diagnose(returncode: int, timed_out: bool, tests: list[TestOutcome], limits
     if not tests and returncode in (0, 1):
         return "pytest wrote no results; something ended the test process early"
     if returncode in (2, 3, 4):
-        return f"pytest could not run the tests (exit status {returncode}); see its output"
+        said = [line.strip() for line in output.splitlines() if line.startswith("ERROR: ")]
+        why = f": {said[-1][7:][:400]}" if said else "; see its output"
+        return f"pytest could not run the tests (exit status {returncode}){why}"
     if returncode == 5 or (not tests and returncode == 0):
         return "no tests were collected"
     return ""
 
 
 def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = None,
-              extra_env: dict[str, str] | None = None) -> RunResult:
+              extra_env: dict[str, str] | None = None, tier: str | None = None,
+              options: Sequence[str] = ()) -> RunResult:
     """Run the pytest ``files`` against the ``ember`` package in ``framework``.
 
     Args:
@@ -338,6 +331,8 @@ def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = No
         framework: the folder that holds ``ember/``.
         limits: timeout and resource limits (defaults: :class:`Limits`).
         extra_env: more environment variables (e.g. ``EMBER_NO_SHRINK``).
+        tier: the sandbox tier of the worker (default: :func:`sandbox.choose_tier`).
+        options: more pytest options, after the graded ones (``-k NAME``, ``--tb=short``).
 
     Returns:
         The outcome of every test plus a diagnosis of crashes and timeouts.
@@ -348,14 +343,21 @@ def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = No
     if not files or missing:
         return RunResult(problem=f"test files missing: {', '.join(missing) or 'none given'}",
                          returncode=4)
+    tier = tier or sandbox.choose_tier()[0]
     with tempfile.TemporaryDirectory(prefix="ember-run-") as tmp:
         work = Path(tmp)
-        junit, log_path = work / "junit.xml", work / "output.log"
-        cmd = pytest_command(files, junit)
+        junit, log_path, scratch = work / "junit.xml", work / "output.log", work / "scratch"
+        scratch.mkdir()
+        spec = sandbox.spec_for(framework, tier, limits.memory, writable=[scratch])
+        env = build_env(framework, extra={
+            "EMBER_TEST_TIMEOUT": f"{min(limits.per_test, limits.budget()):g}",
+            "EMBER_RUN_BUDGET": f"{limits.budget():g}", **(extra_env or {}),
+            "EMBER_SANDBOX_SPEC": spec.to_json()})
+        cmd = pytest_command(files, junit, basetemp=scratch / "tmp", options=options)
         start = time.monotonic()
         timed_out = False
         with open(log_path, "wb") as log:
-            proc = _spawn(cmd, build_env(framework, extra=extra_env), work, log, limits)
+            proc = _spawn(cmd, env, work, log, limits)
             try:
                 returncode = proc.wait(timeout=limits.timeout)
             except subprocess.TimeoutExpired:
@@ -372,5 +374,5 @@ def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = No
                 tests = parse_junit(junit)
             except ET.ParseError:
                 tests = []
-    problem = _diagnose(returncode, timed_out, tests, limits)
-    return RunResult(tests, returncode, duration, timed_out, problem, output)
+    problem = _diagnose(returncode, timed_out, tests, limits, output)
+    return RunResult(tests, returncode, duration, timed_out, problem, output, tier)

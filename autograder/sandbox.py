@@ -65,6 +65,10 @@ class Spec:
         memory: bytes of address space (``RLIMIT_AS``); 0 for no limit.
         processes: most processes of the worker's user (``RLIMIT_NPROC``, bwrap tier).
         file_size: largest file it may write (``RLIMIT_FSIZE``).
+        readable: more folders it may read (the notebook run: the autograder package).
+        masked: folders inside those that it sees empty (the hidden tests, the mutants).
+        env: variables set inside, besides the fixed few.
+        cwd: the working directory inside (default ``/tmp``).
     """
 
     tier: str
@@ -73,6 +77,10 @@ class Spec:
     memory: int = 4 * 2**30
     processes: int = 64
     file_size: int = 256 * 2**20
+    readable: tuple[str, ...] = field(default_factory=tuple)
+    masked: tuple[str, ...] = field(default_factory=tuple)
+    env: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    cwd: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -85,7 +93,11 @@ def spec_from_json(data: dict[str, Any]) -> Spec:
     return Spec(tier=data["tier"], framework=str(data["framework"]),
                 writable=tuple(str(p) for p in data.get("writable", ())),
                 memory=int(data.get("memory", 0)), processes=int(data.get("processes", 64)),
-                file_size=int(data.get("file_size", 256 * 2**20)))
+                file_size=int(data.get("file_size", 256 * 2**20)),
+                readable=tuple(str(p) for p in data.get("readable", ())),
+                masked=tuple(str(p) for p in data.get("masked", ())),
+                env=tuple((str(k), str(v)) for k, v in data.get("env", ())),
+                cwd=str(data.get("cwd", "")))
 
 
 def _python_paths() -> list[str]:
@@ -113,12 +125,46 @@ def bwrap_argv(spec: Spec, argv: Sequence[str]) -> list[str]:
             cmd += [kind, os.readlink(path), path] if kind == "--symlink" else [kind, path, path]
     for path in _python_paths():
         cmd += ["--ro-bind", path, path]
-    framework = os.path.realpath(spec.framework)
-    cmd += ["--ro-bind", str(REMOTE_DIR), str(REMOTE_DIR), "--ro-bind", framework, framework]
+    cmd += ["--ro-bind", str(REMOTE_DIR), str(REMOTE_DIR)]
+    for path in (spec.framework, *spec.readable) if spec.framework else spec.readable:
+        cmd += ["--ro-bind", os.path.realpath(path), os.path.realpath(path)]
+    for path in spec.masked:
+        cmd += ["--tmpfs", os.path.realpath(path)]
     for path in spec.writable:
         cmd += ["--bind", os.path.realpath(path), os.path.realpath(path)]
-    cmd += ["--chdir", "/tmp", "--", *argv]
+    for key, value in spec.env:
+        cmd += ["--setenv", key, value]
+    cmd += ["--chdir", os.path.realpath(spec.cwd) if spec.cwd else "/tmp", "--", *argv]
     return cmd
+
+
+#: Sets POSIX resource limits, then becomes the real command (argv: memory, file size,
+#: command...). A launcher instead of ``preexec_fn``, which is unsafe in threaded callers
+#: (``verify`` and the grader run several graded runs at once). A limit the system refuses
+#: (macOS and RLIMIT_AS) is skipped rather than failing the student's check.
+LAUNCHER = """
+import os, resource, sys
+limits = ((resource.RLIMIT_AS, int(sys.argv[1])), (resource.RLIMIT_FSIZE, int(sys.argv[2])),
+          (resource.RLIMIT_CORE, 0))
+for kind, value in limits:
+    if value <= 0 and kind != resource.RLIMIT_CORE:
+        continue
+    soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(kind, (value, hard))
+    except (ValueError, OSError):
+        pass
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+
+
+def limited(cmd: list[str], memory: int, file_size: int = 256 * 2**20) -> list[str]:
+    """``cmd`` wrapped in :data:`LAUNCHER` on POSIX (unchanged elsewhere)."""
+    if os.name != "posix":
+        return cmd
+    return [sys.executable, "-c", LAUNCHER, str(memory), str(file_size), *cmd]
 
 
 def _limit(spec: Spec) -> Any:
@@ -191,3 +237,39 @@ def spec_for(framework: Path, tier: str, memory: int, writable: Sequence[Path] =
     """The spec of one graded run's worker."""
     return Spec(tier=tier, framework=str(Path(framework).resolve()),
                 writable=tuple(str(Path(p).resolve()) for p in writable), memory=memory)
+
+
+#: The autograder package, which the notebook's check cells import.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Folders of the package a notebook never sees: the hidden tests and the planted bugs.
+SECRET_DIRS = (PACKAGE_DIR / "suites" / "hidden", PACKAGE_DIR / "mutants")
+#: Variables a notebook run keeps from the grader's environment (nothing else passes).
+NOTEBOOK_ENV = ("LANG", "LC_ALL", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def notebook_command(cmd: Sequence[str], tier: str, work: Path, readable: Sequence[Path],
+                     env: dict[str, str], memory: int = 4 * 2**30
+                     ) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of an ``nbgrader autograde`` run of student notebooks.
+
+    nbgrader and the kernel it starts run together: in the ``bwrap`` tier inside one
+    sandbox that sees ``work`` (this student's private course copy and gradebook)
+    writable, ``readable`` and the autograder package without its secret folders
+    read-only, and nothing of the grader's environment but ``env`` and a few locale and
+    thread settings. Its own loopback network (the kernel's ZeroMQ sockets) is all the
+    network there is, and its PID namespace ends every process the notebook started. In
+    the ``none`` tier only the environment is cut down. Both tiers get resource limits.
+    """
+    keep = {k: os.environ[k] for k in NOTEBOOK_ENV if k in os.environ}
+    bindir = os.path.dirname(sys.executable)
+    fixed = {"PATH": os.pathsep.join([bindir, "/usr/bin", "/bin"]), "MPLBACKEND": "Agg",
+             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+             "PYTHONPATH": str(PACKAGE_DIR.parent), **keep, **env}
+    if tier != "bwrap":
+        return limited(list(cmd), memory), {**fixed, "HOME": str(work)}
+    spec = Spec("bwrap", framework="", writable=(str(work),), memory=memory,
+                readable=(str(PACKAGE_DIR), *map(str, readable)),
+                masked=tuple(str(p) for p in SECRET_DIRS if p.is_dir()),
+                env=tuple(fixed.items()), cwd=str(work))
+    return limited(bwrap_argv(spec, list(cmd)), memory), {}
+

@@ -40,6 +40,8 @@ class Stage:
         public: public group name → points of its notebook test cell.
         hidden_points: points of the notebook's hidden test cell (0: no hidden cell).
         manual_points: points of manually graded answers (reflection questions).
+        suites: the folder holding ``public/`` and ``hidden/`` (default: the package's
+            ``suites/``; a test course brings its own).
     """
 
     id: str
@@ -49,6 +51,7 @@ class Stage:
     public: dict[str, int] = field(default_factory=dict)
     hidden_points: int = 0
     manual_points: int = 0
+    suites: Path | None = None
 
     @property
     def name(self) -> str:
@@ -71,10 +74,10 @@ class Stage:
         return sum(self.public.values()) + self.hidden_points
 
     def public_dir(self) -> Path:
-        return PACKAGE_DIR / "suites" / "public" / f"stage{self.id}"
+        return (self.suites or PACKAGE_DIR / "suites") / "public" / f"stage{self.id}"
 
     def hidden_dir(self) -> Path:
-        return PACKAGE_DIR / "suites" / "hidden" / f"stage{self.id}"
+        return (self.suites or PACKAGE_DIR / "suites") / "hidden" / f"stage{self.id}"
 
     def test_files(self, group: str) -> list[Path]:
         """The pytest files of one group (the hidden group may be absent: empty list)."""
@@ -82,8 +85,8 @@ class Stage:
             folder = self.hidden_dir()
             return sorted(folder.glob("test_*.py")) if folder.is_dir() else []
         if group not in self.public:
-            known = ", ".join(self.groups)
-            raise KeyError(f"stage {self.id} has no test group {group!r}; known: {known}")
+            known = ", ".join(self.public)
+            raise KeyError(f"stage {self.id} has no test group '{group}'; its groups: {known}")
         return [self.public_dir() / f"test_{group}.py"]
 
 

@@ -3,24 +3,36 @@
 Each entry of the submissions folder is one student: ``alice/`` or ``alice.zip`` (student
 id ``alice``). Zips are checked before and while extracting: no absolute paths, no ``..``,
 no links, a cap on the number of entries and on the bytes actually written (a zip bomb
-stops at the cap whatever its headers claim).
+stops at the cap whatever its headers claim). Folders get the same caps and the same
+refusal of links (symbolic or hard): a link to the reference or to ``/etc/passwd`` would
+otherwise be followed by every copy the grader makes.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
+
+#: Folders a workspace may hold that are never part of a submission (environments, caches,
+#: version control): skipped when unpacking and scanning, so a workspace zipped with its
+#: ``.venv`` is graded like one without.
+IGNORED_DIRS = frozenset({".venv", "venv", "__pycache__", ".ipynb_checkpoints", ".git",
+                          ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache",
+                          "node_modules", "__MACOSX"})
 
 #: Student ids nbgrader and file systems both accept.
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
-class ZipLimits:
+class SubmissionLimits:
     """Caps on one submitted zip."""
 
     max_bytes: int = 200 * 2**20
@@ -42,30 +54,32 @@ class Submission:
     problem: str = ""
 
 
-class UnsafeZip(ValueError):
-    """A zip that would write outside its folder or is too large."""
+class UnsafeSubmission(ValueError):
+    """A submission that would reach outside its folder (paths, links) or is too large."""
 
 
 def _safe_name(name: str) -> PurePosixPath:
-    """The entry path, or UnsafeZip for absolute paths and ``..`` components."""
+    """The entry path, or UnsafeSubmission for absolute paths and ``..`` components."""
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
-        raise UnsafeZip(f"unsafe path in zip: {name!r}")
+        raise UnsafeSubmission(f"unsafe path in zip: {name!r}")
     return path
 
 
-def safe_extract(archive: Path, dest: Path, limits: ZipLimits = ZipLimits()) -> Path:
-    """Extract ``archive`` into ``dest`` enforcing :class:`ZipLimits`; return ``dest``."""
+def safe_extract(archive: Path, dest: Path, limits: SubmissionLimits = SubmissionLimits()) -> Path:
+    """Extract ``archive`` into ``dest`` enforcing :class:`SubmissionLimits`; return ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     written = 0
     with zipfile.ZipFile(archive) as zf:
-        entries = zf.infolist()
+        entries = [info for info in zf.infolist()
+                   if not IGNORED_DIRS.intersection(_safe_name(info.filename).parts[:-1])
+                   and not (info.is_dir() and _safe_name(info.filename).name in IGNORED_DIRS)]
         if len(entries) > limits.max_entries:
-            raise UnsafeZip(f"zip has {len(entries)} entries (limit {limits.max_entries})")
+            raise UnsafeSubmission(f"zip has {len(entries)} entries (limit {limits.max_entries})")
         for info in entries:
             rel = _safe_name(info.filename)
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise UnsafeZip(f"links are not allowed in submissions: {info.filename!r}")
+                raise UnsafeSubmission(f"links are not allowed in submissions: {info.filename!r}")
             target = dest.joinpath(*rel.parts)
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -75,8 +89,52 @@ def safe_extract(archive: Path, dest: Path, limits: ZipLimits = ZipLimits()) -> 
                 while chunk := source.read(1 << 16):
                     written += len(chunk)
                     if written > limits.max_bytes:
-                        raise UnsafeZip(f"zip unpacks to more than {limits.max_bytes} bytes")
+                        raise UnsafeSubmission(f"zip unpacks to more than {limits.max_bytes} bytes")
                     sink.write(chunk)
+    return dest
+
+
+def check_folder(folder: Path, limits: SubmissionLimits = SubmissionLimits()) -> Path:
+    """``folder`` when it holds no links and fits :class:`SubmissionLimits`, else raise.
+
+    Raises:
+        UnsafeSubmission: a symbolic link, a file with more than one hard link, or too
+            many entries or bytes.
+    """
+    entries = total = 0
+    for path in walk_submission(folder):
+        entries += 1
+        info = path.lstat()
+        rel = path.relative_to(folder).as_posix()
+        if stat.S_ISLNK(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_nlink > 1):
+            raise UnsafeSubmission(f"links are not allowed in submissions: {rel!r}")
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            raise UnsafeSubmission(f"only files and folders are allowed: {rel!r}")
+        total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+        if entries > limits.max_entries:
+            raise UnsafeSubmission(f"folder has more than {limits.max_entries} entries")
+        if total > limits.max_bytes:
+            raise UnsafeSubmission(f"folder holds more than {limits.max_bytes} bytes")
+    return folder
+
+
+def walk_submission(folder: Path) -> list[Path]:
+    """``folder`` and everything below it but :data:`IGNORED_DIRS` (links not followed)."""
+    found = [folder]
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
+        found += [Path(here) / name for name in (*dirs, *sorted(files))]
+    return found
+
+
+def copy_tree(src: Path, dest: Path, ignore: Callable[[str, list[str]], Any] | None = None
+              ) -> Path:
+    """Copy a folder without ever following a link (a link found is refused)."""
+    shutil.copytree(src, dest, symlinks=True, ignore=ignore)
+    links = [p for p in [dest, *dest.rglob("*")] if p.is_symlink()]
+    if links:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise UnsafeSubmission(f"links are not allowed in submissions: {links[0].name!r}")
     return dest
 
 
@@ -93,7 +151,7 @@ def find_workspace(folder: Path, depth: int = 2) -> Path | None:
     return None
 
 
-def collect(submissions: Path, unpack_dir: Path, limits: ZipLimits = ZipLimits()
+def collect(submissions: Path, unpack_dir: Path, limits: SubmissionLimits = SubmissionLimits()
             ) -> list[Submission]:
     """Every student in ``submissions``, sorted by id, zips unpacked into ``unpack_dir``."""
     found = []
@@ -109,14 +167,19 @@ def collect(submissions: Path, unpack_dir: Path, limits: ZipLimits = ZipLimits()
     return found
 
 
-def _open_entry(entry: Path, dest: Path, limits: ZipLimits) -> tuple[Path | None, str]:
+def _open_entry(entry: Path, dest: Path, limits: SubmissionLimits) -> tuple[Path | None, str]:
     """The workspace of one entry and a problem description."""
+    if entry.is_symlink():
+        return None, "submission rejected: links are not allowed in submissions"
     if entry.is_dir():
-        folder = entry
+        try:
+            folder = check_folder(entry, limits)
+        except (UnsafeSubmission, OSError) as exc:
+            return None, f"submission folder rejected: {exc}"
     elif entry.suffix.lower() == ".zip":
         try:
             folder = safe_extract(entry, dest, limits)
-        except (UnsafeZip, zipfile.BadZipFile, OSError) as exc:
+        except (UnsafeSubmission, zipfile.BadZipFile, OSError) as exc:
             shutil.rmtree(dest, ignore_errors=True)
             return None, f"submission zip rejected: {exc}"
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import json
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -55,7 +55,7 @@ def course(tmp_path, monkeypatch):
     notebook_dir.mkdir(parents=True)
     monkeypatch.chdir(notebook_dir)
     monkeypatch.setattr(check_mod, "get_stage", lambda stage: FakeStage(tests))
-    monkeypatch.delenv(check_mod.RESULTS_ENV, raising=False)
+    monkeypatch.delenv(check_mod.VERDICTS_ENV, raising=False)
     return tmp_path
 
 
@@ -112,14 +112,21 @@ def test_student_output_and_stderr_never_reach_the_notebook(course, capfd):
     assert err == "" and len(out) < 2000
 
 
-def test_results_json_for_the_grader(course, tmp_path, monkeypatch):
-    monkeypatch.setenv(check_mod.RESULTS_ENV, str(tmp_path / "results"))
-    with pytest.raises(AssertionError):
+def test_under_grading_check_prints_the_graders_verdict_and_runs_nothing(
+        course, tmp_path, monkeypatch, capfd):
+    result = run_tests([course / "suites" / "test_bad.py"], course / "framework",
+                       Limits(timeout=60))
+    folder = tmp_path / "verdicts"
+    check_mod.write_verdict(folder, "01", "bad", result)
+    monkeypatch.setenv(check_mod.VERDICTS_ENV, str(folder))
+    # The suite is gone: a check that ran anything would now fail differently.
+    shutil.rmtree(course / "suites")
+    with pytest.raises(AssertionError, match="not all tests passed"):
         check("01", "bad")
-    data = json.loads((tmp_path / "results" / "01_bad.json").read_text())
-    assert data["group"] == "bad" and data["passed"] == 1 and data["failed"] == 1
-    assert not data["ok"]
-    assert {t["outcome"] for t in data["tests"]} == {"passed", "failed"}
+    assert "Stage 01 / bad: FAILED (1 passed, 1 failed" in capfd.readouterr().out
+    with pytest.raises(AssertionError):  # no report for this group: never a pass
+        check("01", "good")
+    assert "no report from the grader" in capfd.readouterr().out
 
 
 def test_runner_uses_the_given_framework_not_an_inherited_pythonpath(course, tmp_path,
@@ -181,3 +188,32 @@ def test_use_framework_imports_the_nearest_ember_afresh(tmp_path, monkeypatch):
         for name in [k for k in sys.modules if k == "ember" or k.startswith("ember.")]:
             del sys.modules[name]
         sys.modules.update(saved)
+
+
+def test_a_failed_check_shows_one_line_in_the_notebook_not_a_traceback(course):
+    with pytest.raises(check_mod.CheckFailed) as info:
+        check("01", "bad")
+    assert isinstance(info.value, AssertionError)  # nbgrader and pytest still see a failure
+    lines = info.value._render_traceback_()  # what IPython prints instead of a traceback
+    assert len(lines) == 1 and "stage 01 / bad: not all tests passed" in lines[0]
+
+
+def test_the_test_command_runs_one_test_and_ends_with_a_summary(tmp_path, monkeypatch, capsys):
+    from autograder import cli
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "solutions" / "ember", tmp_path / "framework" / "ember")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(check_mod.VERDICTS_ENV, raising=False)
+    code = cli.main(["test", "01", "views", "-k", "test_view_has_the_new_shape"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Stage 01 / views: PASSED (1 passed, 0 failed" in out
+    assert out.rstrip().splitlines()[-1] == (
+        "stage 01: 1 of 1 groups passed (1 tests passed, 0 failed, 0 errors); all passed")
+    assert cli.main(["test", "01", "hidden"]) == 2
+    assert "run only when your work is graded" in capsys.readouterr().err
+    assert cli.main(["test", "01", "nosuch"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: stage 01 has no test group 'nosuch'; its groups: creation")
+    assert "hidden" not in err

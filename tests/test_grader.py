@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from autograder import gradebook, release
-from autograder.grader import GradeOptions, cross_check, grade
+from autograder.grader import GradeOptions, grade
 from autograder.reports import StageGrade, StudentGrade, table
-from autograder.submissions import UnsafeZip, ZipLimits, collect, safe_extract
+from autograder.submissions import SubmissionLimits, UnsafeSubmission, collect, safe_extract
 
 
 def _tiny():
@@ -22,15 +21,6 @@ def _tiny():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _workspace(folder: Path, release_dir: Path, framework: Path | None, notebook=True) -> Path:
-    (folder / "course" / "release").mkdir(parents=True)
-    if notebook:
-        shutil.copytree(release_dir / "01_tiny", folder / "course" / "release" / "01_tiny")
-    if framework is not None:
-        shutil.copytree(framework, folder / "framework" / "ember")
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +33,15 @@ def graded(tmp_path_factory):
     release_dir = release.generate_notebooks(root / "course", root / "release", [stage])
     subs = root / "subs"
     solved = root / "solutions" / "ember"
-    _workspace(subs / "ref", release_dir, solved)
-    _workspace(subs / "blank", release_dir, root / "framework" / "ember")
-    _workspace(subs / "noframework", release_dir, None)
-    broken = _workspace(subs / "broken", release_dir, solved)
+    tiny.workspace(subs / "ref", release_dir, solved)
+    tiny.workspace(subs / "blank", release_dir, root / "framework" / "ember")
+    tiny.workspace(subs / "noframework", release_dir, None)
+    broken = tiny.workspace(subs / "broken", release_dir, solved)
     (broken / "course" / "release" / "01_tiny" / "01_tiny.ipynb").write_text("{not json")
-    _workspace(subs / "missing", release_dir, solved, notebook=False)
-    killer = _workspace(subs / "killer", release_dir, solved)
+    tiny.workspace(subs / "missing", release_dir, solved, notebook=False)
+    killer = tiny.workspace(subs / "killer", release_dir, solved)
     (killer / "framework" / "ember" / "__init__.py").write_text("import os\nos._exit(1)\n")
-    looper = _workspace(subs / "looper", release_dir, solved)
+    looper = tiny.workspace(subs / "looper", release_dir, solved)
     init = looper / "framework" / "ember" / "__init__.py"
     init.write_text(init.read_text().replace("return a + b", "while True:\n        pass"))
     with zipfile.ZipFile(subs / "zipped.zip", "w") as zf:
@@ -61,7 +51,8 @@ def graded(tmp_path_factory):
         zf.writestr("../../escape.txt", "x")
     out = root / "out"
     options = GradeOptions(course_dir=root / "course", stages=(stage,),
-                           blank_framework=root / "framework", cell_timeout=10, jobs=2)
+                           blank_framework=root / "framework", cell_timeout=10, jobs=2,
+                           test_timeout=5)
     results = {g.student: g for g in grade(subs, out, options)}
     return out, stage, results
 
@@ -86,7 +77,7 @@ def test_a_cell_that_never_ends_costs_only_that_cell(graded):
     _, _, results = graded
     grade_ = _stage(results, "looper")
     assert grade_.score == 3 and grade_.cells["test_add"]["score"] == 0
-    assert any("timeout" in r for r in grade_.reasons)
+    assert any("time limit" in r for r in grade_.reasons)
 
 
 def test_every_zero_has_a_reason(graded):
@@ -115,19 +106,19 @@ def test_safe_extract_rejects_traversal_links_and_bombs(tmp_path):
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr("/abs.txt", "x")
-    with pytest.raises(UnsafeZip, match="unsafe path"):
+    with pytest.raises(UnsafeSubmission, match="unsafe path"):
         safe_extract(evil, tmp_path / "a")
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.txt", b"0" * 2_000_000)
-    with pytest.raises(UnsafeZip, match="more than"):
-        safe_extract(bomb, tmp_path / "b", ZipLimits(max_bytes=1_000_000))
+    with pytest.raises(UnsafeSubmission, match="more than"):
+        safe_extract(bomb, tmp_path / "b", SubmissionLimits(max_bytes=1_000_000))
     link = tmp_path / "link.zip"
     with zipfile.ZipFile(link, "w") as zf:
         info = zipfile.ZipInfo("framework/evil")
         info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
-    with pytest.raises(UnsafeZip, match="links"):
+    with pytest.raises(UnsafeSubmission, match="links"):
         safe_extract(link, tmp_path / "c")
 
 
@@ -149,22 +140,29 @@ def test_table_lists_stage_columns_total_and_percent():
     assert text.splitlines()[2].split() == ["ann", "3", "3", "4", "75.0%"]
 
 
-def test_points_without_a_recorded_passing_run_are_withdrawn(graded, tmp_path):
-    out, stage, results = graded
-    db = tmp_path / "gradebook.db"
-    shutil.copy(out / "gradebook.db", db)
-    course = tmp_path / "course"
-    source = course / "source" / stage.notebook
-    source.parent.mkdir(parents=True)
-    notebook = json.loads((out / "course" / "source" / stage.notebook).read_text())
-    for cell in notebook["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "test_add":
-            cell["source"] = 'from autograder import check\ncheck("01", "add")'
-    source.write_text(json.dumps(notebook))
-    grade_ = StageGrade(stage.name)  # no results recorded: the check never ran
-    before = gradebook.read_scores(db, stage.name, "ref")
-    after = cross_check(course, db, stage, "ref", before, grade_)
-    assert before.cells["test_add"].score == 2 and after.cells["test_add"].score == 0
-    assert after.cells["test_double"].score == 2
-    assert "withdrawn" in grade_.reasons[0]
-    assert gradebook.read_scores(db, stage.name, "ref").score == 3
+def test_environment_folders_are_skipped_and_links_elsewhere_refused(tmp_path):
+    limits = SubmissionLimits(max_entries=50)
+    subs = tmp_path / "subs"
+    venv = subs / "withvenv" / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    for i in range(200):  # far over the entry limit, but an environment: not counted
+        (venv / f"m{i}.py").write_text("x")
+    (subs / "withvenv" / ".venv" / "python").symlink_to("/usr/bin/python3")
+    (subs / "withvenv" / "framework" / "ember").mkdir(parents=True)
+    (subs / "withvenv" / "framework" / "ember" / "__init__.py").write_text("")
+    with zipfile.ZipFile(subs / "zipvenv.zip", "w") as zf:
+        for i in range(200):
+            zf.writestr(f"ws/.venv/lib/m{i}.py", "x")
+        zf.writestr("ws/framework/ember/__init__.py", "")
+    (subs / "symlinked" / "framework").mkdir(parents=True)
+    (subs / "symlinked" / "framework" / "ember").symlink_to(tmp_path)
+    (subs / "hardlinked" / "framework" / "ember").mkdir(parents=True)
+    secret = tmp_path / "secret.py"
+    secret.write_text("reference")
+    (subs / "hardlinked" / "framework" / "ember" / "__init__.py").hardlink_to(secret)
+    found = {s.student: s for s in collect(subs, tmp_path / "unpacked", limits)}
+    assert not found["withvenv"].problem and not found["zipvenv"].problem
+    assert not (tmp_path / "unpacked" / "zipvenv" / "ws" / ".venv").exists()
+    for student in ("symlinked", "hardlinked"):
+        assert "links are not allowed" in found[student].problem
+        assert found[student].root is None

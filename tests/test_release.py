@@ -209,3 +209,21 @@ def test_handout_is_clean_and_the_leak_check_catches_planted_leaks(tmp_path):
 def test_handout_needs_a_generated_framework(tmp_path):
     with pytest.raises(release.ReleaseError, match="release"):
         handout.build_handout(tmp_path / "out", root=tmp_path)
+
+
+def test_the_handouts_own_check_runs_a_test_on_a_solved_framework(tmp_path):
+    """The handout alone (no repository) runs the student's checks end to end."""
+    import subprocess
+    import sys
+
+    root = fake_repo(tmp_path)
+    folder, _ = handout.build_handout(tmp_path / "out", root=root)
+    shutil.rmtree(folder / "framework" / "ember")
+    shutil.copytree(REPO / "solutions" / "ember", folder / "framework" / "ember")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(folder), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "test", "01", "views", "-k",
+         "test_view_has_the_new_shape"], cwd=folder, env=env, capture_output=True,
+        text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Stage 01 / views: PASSED (1 passed" in done.stdout

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import copy
 import importlib
 import io
 import marshal
-import copy
 import operator
 import os
 import sys

@@ -137,8 +137,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run = _RUN[-1]
     try:
         run.client.start()
-    except remote.WorkerError as exc:
-        raise pytest.UsageError(f"your ember could not be started: {exc}") from None
+    except pytest.UsageError:
+        raise
+    except (Exception, SystemExit) as exc:  # the worker's error or the student's import
+        text = str(exc) if isinstance(exc, remote.WorkerError) else (
+            f"{type(exc).__name__}: {exc}")
+        raise pytest.UsageError(f"your ember could not be started: {text}") from None
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -12,8 +12,8 @@ from autograder.suites.helpers import (
     assert_no_shared_memory,
     assert_shape,
     assert_shares_memory,
-    shared_array,
     assert_tensor,
+    shared_array,
     to_numpy,
 )
 
