@@ -25,28 +25,22 @@ the run.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import gradebook, reports
-from .check import VERDICTS_ENV, write_verdict
-from .feedback import find_hidden_leaks, hidden_snippets
+from . import gradebook, nbgrader_runs, reports
+from .check import write_verdict
+from .nbgrader_runs import nbgrader_cmd, run_group, tail
 from .release import ReleaseError, _course_copy, _ignore, build_framework, nbgrader_env, repo_root
-from .runner import Limits
-from .sandbox import choose_tier, notebook_command
-from .stages import HIDDEN, STAGES, Stage
+from .runner import Limits, RunResult
+from .sandbox import choose_tier
+from .stages import STAGES, Stage
 from .submissions import (
     STUDENT_ID,
     Submission,
@@ -84,47 +78,6 @@ class GradeOptions:
     tier: str | None = None
 
 
-def run_group(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float
-              ) -> tuple[int, str, bool]:
-    """Run ``cmd`` in its own process group: ``(returncode, output tail, timed_out)``."""
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=(os.name == "posix"),
-        )
-        timed_out = False
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            code = -signal.SIGKILL
-        finally:
-            if os.name == "posix":
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            else:
-                proc.kill()
-            proc.wait()
-        log.seek(0)
-        output = log.read()[-20_000:].decode("utf-8", "replace")
-    return code, output, timed_out
-
-
-def nbgrader_cmd(args: Sequence[str], course: Path, db: Path) -> list[str]:
-    """An nbgrader command line on the grading course."""
-    return [
-        sys.executable, "-m", "nbgrader", *args,
-        f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={gradebook.db_url(db)}",
-        f"--CourseDirectory.course_id={gradebook.COURSE_ID}", "--log-level=WARN",
-    ]
-
-
-def _tail(text: str, lines: int = 8) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
 def setup_course(out: Path, options: GradeOptions) -> tuple[Path, Path]:
     """A fresh nbgrader course in ``out/course``; every stage generated into the gradebook."""
     course, db = out / "course", out / "gradebook.db"
@@ -138,7 +91,7 @@ def setup_course(out: Path, options: GradeOptions) -> tuple[Path, Path]:
             course, nbgrader_env(), 600,
         )
         if code != 0:
-            raise ReleaseError(f"generate_assignment {stage.name} failed:\n{_tail(output, 30)}")
+            raise ReleaseError(f"generate_assignment {stage.name} failed:\n{tail(output, 30)}")
     return course, db
 
 
@@ -201,195 +154,31 @@ def place_submission(course: Path, sub: Submission, stage: Stage, notebook: Path
     return folder
 
 
-def cell_errors(notebook: Path, timeout: int) -> list[str]:
-    """One line per graded cell of an autograded notebook that ended in an error."""
-    if not notebook.is_file():
-        return []
-    reasons = []
-    try:
-        cells = nbformat.read(notebook, as_version=4).cells
-    except Exception:  # the kernel can write this file: never let it stop the grading
-        return ["the autograded notebook could not be read back"]
-    for index, cell in enumerate(cells):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            if output.get("ename") == "CellTimeoutError":
-                cell_id = meta.get("grade_id") or f"#{index + 1} (one of yours)"
-                reasons.append(f"cell {cell_id}: ran past the {timeout} s timeout")
-            elif str(output.get("evalue", "")).startswith("stage "):
-                continue  # a check cell's failure: the per-test reasons say more
-            elif meta.get("grade") or meta.get("grade_id") == "setup":
-                text = f"{output.get('ename')}: {output.get('evalue', '')}".strip()
-                reasons.append(f"cell {meta.get('grade_id')}: {text[:300]}")
-    return reasons
-
-
-def _why_unfinished(output: str) -> str:
-    """A short account of why nbgrader could not finish a notebook."""
-    if "DeadKernelError" in output or "Kernel died" in output:
-        return "the kernel died while running the notebook (crash or os._exit in the code)"
-    if "UnresponsiveKernelError" in output or "CellTimeoutError" in output:
-        return "the kernel stopped responding (a cell that never ended)"
-    lines = [line.strip() for line in output.splitlines()
-             if "Error" in line and "Warning" not in line and "WARNING" not in line]
-    return lines[-1][:300] if lines else _tail(output, 3)[:300]
-
-
-def run_notebook(course: Path, db: Path, sub: Submission, stage: Stage, verdicts: Path,
-                 tier: str, options: GradeOptions) -> tuple[list[str], list[str]]:
-    """Autograde the placed notebook for its feedback: ``(reasons, suspicious)``.
-
-    Scores do not come from here. What comes back: why the notebook did not finish, the
-    cells that ended in an error, and cells whose notebook score disagrees with the
-    grader's (the sign of a replaced ``check``).
-    """
-    overall = options.cell_timeout * (len(stage.groups) + 4)
-    cmd = nbgrader_cmd(["autograde", stage.name, "--student", sub.student, "--force",
-                        f"--Execute.timeout={options.cell_timeout}"], course, db)
-    cmd, env = notebook_command(cmd, tier, course.parent, [verdicts],
-                                {VERDICTS_ENV: str(verdicts), "EMBER_NO_SHRINK": "1"})
-    code, output, timed_out = run_group(cmd, course, env, overall)
-    autograded = course / "autograded" / sub.student / stage.name / f"{stage.name}.ipynb"
-    reasons = cell_errors(autograded, options.cell_timeout)
-    try:  # the kernel could reach this copy of the gradebook: read it, never trust it
-        notebook_scores = gradebook.read_scores(db, stage.name, sub.student)
-    except Exception:  # noqa: BLE001 - whatever a damaged SQLite file raises
-        notebook_scores = gradebook.NotebookScores()
-    if timed_out:
-        reasons.append(f"the notebook was stopped after {overall} s")
-    if code != 0 or timed_out or not notebook_scores.complete:
-        reasons.append(f"the notebook did not run to the end ({_why_unfinished(output)}); "
-                       "no points depend on it: the grader ran the tests itself")
-    return reasons, [f"cell {gid}: the notebook scored it {cell.score:g} but the grader's "
-                     "own run of its tests failed (was check() replaced?)"
-                     for gid, cell in notebook_scores.cells.items() if cell.score > 0
-                     and verdict_failed(verdicts, gid)]
-
-
-def verdict_failed(verdicts: Path, grade_id: str) -> bool:
-    """Whether the grader failed the cell ``grade_id`` (``verdicts/cells.json``)."""
-    try:
-        cells = json.loads((verdicts / "cells.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return not cells.get(grade_id, False)
-
-
-def autograde_one(course: Path, db: Path, out: Path, sub: Submission, stage: Stage,
-                  blank: Path, plan: dict[str, GradedCell], tier: str,
-                  options: GradeOptions) -> reports.StageGrade:
-    """Grade one student's stage; always returns a grade with its reasons.
-
-    The scores in the grade are the grader's (see the module docstring); the caller writes
-    them to the main gradebook.
-    """
-    start = time.monotonic()
+def _prepare(sub: Submission, stage: Stage, plan: dict[str, GradedCell], tier: str
+             ) -> tuple[reports.StageGrade, Path | None]:
+    """A stage's empty grade and the student's notebook (None, with the reason, when the
+    notebook is missing or broken)."""
     grade = reports.StageGrade(stage.name, max_score=sum(c.points for c in plan.values()),
                                tier=tier)
-    points = {gid: 0.0 for gid in plan}
+    grade.cells = {gid: {"score": 0.0, "max": c.points} for gid, c in plan.items()}
     notebook = find_notebook(sub.root, stage)
     problem = sub.problem or notebook_problem(notebook)
     if problem:
         grade.reasons.append(problem)
-    else:
-        private = out / "private" / sub.student / stage.name
-        framework, reasons = private_framework(sub, blank, private / "framework")
-        grade.reasons += reasons
-        limits = Limits(timeout=options.cell_timeout, per_test=options.test_timeout)
-        groups = [c.group for c in plan.values() if c.stage == stage.id]
-        began = time.monotonic()
-        results = decide(stage, groups, framework, limits, tier)
-        grade.timing["tests"] = round(time.monotonic() - began, 2)
-        grade.tests = {group: result.to_dict() for group, result in results.items()}
-        grade.reasons += problems(results)
-        grade.suspicious += suspicious(results)
-        points = earned(plan, stage, results)
-        verdicts = private / "verdicts"
-        for group, result in results.items():
-            write_verdict(verdicts, stage.id, group, result)
-        (verdicts / "cells.json").write_text(json.dumps({g: p > 0 for g, p in points.items()}))
-        place_submission(course, sub, stage, notebook, framework)
-        began = time.monotonic()
-        reasons, odd = run_notebook(course, db, sub, stage, verdicts, tier, options)
-        grade.timing["notebook"] = round(time.monotonic() - began, 2)
-        grade.reasons += reasons
-        grade.suspicious += odd
-    grade.cells = {gid: {"score": points[gid], "max": cell.points} for gid, cell in plan.items()}
-    grade.score = sum(points.values())
-    grade.seconds = round(time.monotonic() - start, 1)
-    return grade
+        return grade, None
+    return grade, notebook
 
 
-#: Hidden-suite lines that must show together before a feedback counts as leaking them:
-#: one or two can be the student's own code by coincidence (``losses.append(loss.item())``);
-#: a printed test file shows dozens.
-SUITE_LEAK_LINES = 3
-
-
-def leak_snippets(course: Path, stage: Stage) -> tuple[list[str], list[str]]:
-    """Text of the hidden tests that must never show in feedback: ``(notebook, suites)``.
-
-    ``notebook``: the lines of the instructor's hidden regions (any one is a leak).
-    ``suites``: the lines of the hidden suite files that are their own (at least 24
-    characters, not a comment or import, in neither the public suites nor the
-    instructor's notebook); :data:`SUITE_LEAK_LINES` of them together are a leak.
-    """
-    notebook = json.loads((course / "source" / stage.notebook).read_text(encoding="utf-8"))
-    common = {line.strip() for cell in notebook.get("cells", [])
-              for line in "".join(cell.get("source", "")).splitlines()}
-    for group in stage.public:
-        for path in stage.test_files(group):
-            if path.is_file():
-                common |= {line.strip() for line in path.read_text().splitlines()}
-    suites = []
-    for path in stage.test_files(HIDDEN):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = line.strip()
-            if len(text) >= 24 and text not in common and not text.startswith(
-                    ("#", "import ", "from ", '"""')):
-                suites.append(text)
-    return hidden_snippets(notebook), sorted(set(suites))
-
-
-def make_feedback(course: Path, db: Path, sub: Submission, stage: Stage,
-                  grade: reports.StageGrade) -> None:
-    """Generate the student's feedback HTML; withhold it when hidden-test text shows."""
-    graded = course / "autograded" / sub.student / stage.name
-    if not graded.is_dir():
-        return
-    # The kernel wrote in this folder and nbgrader copies it into the feedback, following
-    # links: a link to /etc/passwd would ship the file. Only plain files and folders stay.
-    remove_links(graded)
-    code, output, _ = run_group(
-        nbgrader_cmd(["generate_feedback", stage.name, "--student", sub.student, "--force"],
-                     course, db),
-        course, nbgrader_env(), 600,
-    )
-    html = course / "feedback" / sub.student / stage.name / f"{stage.name}.html"
-    if code != 0 or not html.is_file():
-        grade.reasons.append(f"feedback not generated:\n{_tail(output)}")
-        return
-    # nbgrader copies every file of the graded folder; the student has their framework.
-    shutil.rmtree(html.parent / "framework", ignore_errors=True)
-    from_notebook, from_suites = leak_snippets(course, stage)
-    leaks = find_hidden_leaks(html, from_notebook)
-    suite_leaks = find_hidden_leaks(html, from_suites)
-    leaks += suite_leaks if len(suite_leaks) >= SUITE_LEAK_LINES else []
-    if leaks:
-        html.unlink()
-        grade.reasons.append("feedback withheld: it showed text of the hidden tests")
-        grade.suspicious.append(f"the feedback showed hidden test text, e.g. {leaks[0][:80]!r}")
-        return
-    grade.feedback = str(html)
-
-
-def remove_links(folder: Path) -> None:
-    """Delete every link (and anything but plain files and folders) under ``folder``."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_symlink() or not (path.is_file() or path.is_dir()):
-            path.unlink(missing_ok=True)
+def _record(grade: reports.StageGrade, stage: Stage, plan: dict[str, GradedCell],
+            results: dict[str, RunResult], verdicts: Path) -> None:
+    """Score ``grade`` from the grader's runs and write the reports ``check()`` prints."""
+    grade.tests = {group: result.to_dict() for group, result in results.items()}
+    grade.reasons += problems(results)
+    grade.suspicious += suspicious(results)
+    points = earned(plan, stage, results)
+    grade.cells = {gid: {"score": points[gid], "max": c.points} for gid, c in plan.items()}
+    for group, result in results.items():
+        write_verdict(verdicts, stage.id, group, result)
 
 
 def grade_student(course: Path, db: Path, out: Path, sub: Submission, blank: Path,
@@ -397,28 +186,67 @@ def grade_student(course: Path, db: Path, out: Path, sub: Submission, blank: Pat
                   options: GradeOptions) -> reports.StudentGrade:
     """Grade (and give feedback on) every stage of one student in one course copy.
 
-    A failure of the grader itself on one stage becomes that stage's reason (and a line of
-    the suspicious report, so the instructor regrades it); the other stages go on.
+    In three steps, each one process for all the student's stages: the grader's test run
+    (:func:`autograder.verdicts.decide`), nbgrader's run of the notebooks
+    (:func:`nbgrader_runs.autograde`) and the feedback (:func:`nbgrader_runs.feedback`).
+    A failure of the grader itself becomes the reason of the stages it hit (and a line
+    of the suspicious report, so the instructor regrades them); nothing is fatal.
     """
     student = reports.StudentGrade(sub.student, problem=sub.problem)
-    for stage in options.stages if STUDENT_ID.match(sub.student) else ():
-        print(f"grading {sub.student} / {stage.name} ...", flush=True)
-        try:
-            stage_grade = autograde_one(course, db, out, sub, stage, blank, plans[stage.name],
-                                        tier, options)
-        except Exception as exc:  # noqa: BLE001 - one stage's failure is reported, not fatal
-            stage_grade = reports.StageGrade(stage.name, tier=tier, max_score=sum(
-                c.points for c in plans[stage.name].values()))
-            stage_grade.reasons.append(f"the grader failed on this stage: {exc!r}")
-            stage_grade.suspicious.append(f"grader error, regrade by hand: {exc!r}")
-        if options.feedback:
+    if not STUDENT_ID.match(sub.student):
+        return student
+    print(f"grading {sub.student} ...", flush=True)
+    started = time.monotonic()
+    ready: dict[str, Stage] = {}
+    notebooks: dict[str, Path] = {}
+    for stage in options.stages:
+        grade, notebook = _prepare(sub, stage, plans[stage.name], tier)
+        student.stages[stage.name] = grade
+        if notebook is not None:
+            ready[stage.name], notebooks[stage.name] = stage, notebook
+    private = out / "private" / sub.student
+    step = ""
+    try:
+        if ready:
+            step = "the grader's test run"
+            framework, reasons = private_framework(sub, blank, private / "framework")
+            limits = Limits(timeout=options.cell_timeout, per_test=options.test_timeout)
             began = time.monotonic()
-            try:
-                make_feedback(course, db, sub, stage, stage_grade)
-            except Exception as exc:  # noqa: BLE001
-                stage_grade.reasons.append(f"feedback not generated: {exc!r}")
-            stage_grade.timing["feedback"] = round(time.monotonic() - began, 2)
-        student.stages[stage.name] = stage_grade
+            results = decide([(stage, [c.group for c in plans[name].values()
+                                       if c.stage == stage.id])
+                              for name, stage in ready.items()], framework, limits, tier)
+            share = round((time.monotonic() - began) / len(ready), 2)
+            for name, stage in ready.items():
+                grade = student.stages[name]
+                grade.reasons += reasons
+                _record(grade, stage, plans[name], results[name], private / "verdicts")
+                grade.timing["tests"] = share
+                place_submission(course, sub, stage, notebooks[name], framework)
+            step = "the notebook run"
+            began = time.monotonic()
+            nbgrader_runs.autograde(course, db, sub.student, list(ready.values()),
+                                    student.stages, private / "verdicts", tier, options)
+            share = round((time.monotonic() - began) / len(ready), 2)
+            for name in ready:
+                student.stages[name].timing["notebook"] = share
+        if options.feedback and ready:
+            step = "the feedback"
+            began = time.monotonic()
+            nbgrader_runs.feedback(course, db, sub.student, list(ready.values()),
+                                   student.stages)
+            share = round((time.monotonic() - began) / len(ready), 2)
+            for name in ready:
+                student.stages[name].timing["feedback"] = share
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure, reported per stage
+        for name in ready:
+            student.stages[name].reasons.append(f"the grader failed in {step}: {exc!r}")
+            student.stages[name].suspicious.append(
+                f"grader error in {step}, regrade by hand: {exc!r}")
+    for grade in student.stages.values():
+        grade.score = sum(cell["score"] for cell in grade.cells.values())
+    seconds = round((time.monotonic() - started) / max(1, len(student.stages)), 1)
+    for grade in student.stages.values():
+        grade.seconds = seconds
     return student
 
 

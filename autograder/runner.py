@@ -63,6 +63,7 @@ class Limits:
         per_test: seconds one test may take before the plugin stops it and restarts the
             worker; the run's budget (``timeout`` less a margin for the report) stops the
             tests after it, so a hanging submission still gets a report naming each test.
+        per_file: seconds the tests of one file may use together (None: the run's budget).
     """
 
     timeout: float = 240.0
@@ -70,6 +71,7 @@ class Limits:
     file_size: int = 256 * 2**20
     output: int = 20_000
     per_test: float = 60.0
+    per_file: float | None = None
 
     def budget(self) -> float:
         """Seconds the tests may use, leaving time for pytest to start and to report."""
@@ -351,7 +353,9 @@ def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = No
         spec = sandbox.spec_for(framework, tier, limits.memory, writable=[scratch])
         env = build_env(framework, extra={
             "EMBER_TEST_TIMEOUT": f"{min(limits.per_test, limits.budget()):g}",
-            "EMBER_RUN_BUDGET": f"{limits.budget():g}", **(extra_env or {}),
+            "EMBER_RUN_BUDGET": f"{limits.budget():g}",
+            **({"EMBER_FILE_BUDGET": f"{limits.per_file:g}"} if limits.per_file else {}),
+            **(extra_env or {}),
             "EMBER_SANDBOX_SPEC": spec.to_json()})
         cmd = pytest_command(files, junit, basetemp=scratch / "tmp", options=options)
         start = time.monotonic()

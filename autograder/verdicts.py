@@ -18,9 +18,10 @@ notebook still runs afterwards, for the feedback and the manually graded answers
 ``check()`` cells print these verdicts (:mod:`autograder.check`), so a kernel that dies
 halfway, loops or lies costs nothing the grader's runs did not already decide.
 
-The groups of a stage share one test process when all goes well (one pytest start-up
-instead of one per group); when that run crashes, times out or cannot collect, every
-group is run again on its own, so one group's disaster never costs another group.
+All the groups of all of a student's stages share one test process when all goes well
+(one pytest start-up and one worker instead of one per group); when that run crashes,
+times out or cannot collect, each stage and then each group is run again on its own, so
+one group's disaster never costs another group.
 """
 
 from __future__ import annotations
@@ -69,71 +70,105 @@ def cell_plan(source_notebook: Path) -> dict[str, GradedCell]:
     return plan
 
 
-def _group_of(test: TestOutcome, stems: Mapping[str, str]) -> str | None:
-    """The group whose file holds ``test`` (the innermost dotted part naming a file)."""
+Key = tuple[str, str]  # (stage name, group)
+
+
+def _owner(test: TestOutcome, files: Mapping[Key, Sequence[Path]]) -> Key | None:
+    """The (stage, group) whose file holds ``test``.
+
+    A graded test's module is ``public.stageNN.test_x`` (``hidden.stageNN.…``) inside the
+    package's suites, or just ``test_x`` for suites elsewhere: the file stem names it, and
+    the ``stageNN`` part tells stages apart when two have a file of that name.
+    """
     parts = test.nodeid.split("::", 1)[0].split(".")
-    for part in reversed(parts):
-        if part in stems:
-            return stems[part]
-    return None
+    owners = [key for key, paths in files.items()
+              if any(Path(p).stem in parts for p in paths)]
+    if len(owners) > 1:
+        owners = [key for key in owners
+                  if any(Path(p).parent.name in parts for p in files[key])]
+    return owners[0] if len(owners) == 1 else None
 
 
-def split(result: RunResult, files: Mapping[str, Sequence[Path]]) -> dict[str, RunResult]:
-    """One :class:`RunResult` per group out of a run of every group's files together."""
-    stems = {Path(f).stem: group for group, paths in files.items() for f in paths}
-    per: dict[str, list[TestOutcome]] = {group: [] for group in files}
+def split(result: RunResult, files: Mapping[Key, Sequence[Path]]) -> dict[Key, RunResult]:
+    """One :class:`RunResult` per (stage, group) out of a run of all their files together."""
+    per: dict[Key, list[TestOutcome]] = {key: [] for key in files}
     for test in result.tests:
-        group = _group_of(test, stems)
-        if group is not None:
-            per[group].append(test)
+        key = _owner(test, files)
+        if key is not None:
+            per[key].append(test)
     return {
-        group: RunResult(
+        key: RunResult(
             tests, returncode=int(any(t.outcome in ("failed", "error") for t in tests)),
             duration=sum(t.duration for t in tests), problem="" if tests else
-            "no tests of this group ran", output="", tier=result.tier)
-        for group, tests in per.items()
+            "no tests of this group ran", output=result.output if not tests else "",
+            tier=result.tier)
+        for key, tests in per.items()
     }
 
 
-def decide(stage: Stage, groups: Sequence[str], framework: Path, limits: Limits,
-           tier: str | None = None) -> dict[str, RunResult]:
-    """Run ``groups`` of ``stage`` on ``framework``: ``{group: result}``.
+def _files(stage: Stage, group: str) -> tuple[list[Path], str]:
+    """A group's test files, or none and why."""
+    try:
+        found = stage.test_files(group)
+    except KeyError as exc:
+        return [], str(exc.args[0])
+    return found, "" if found else "no test files for this group on the grader's side"
+
+
+def decide(wanted: Sequence[tuple[Stage, Sequence[str]]], framework: Path, limits: Limits,
+           tier: str | None = None) -> dict[str, dict[str, RunResult]]:
+    """Run the ``groups`` of each stage in ``wanted`` on ``framework``.
 
     Args:
-        stage: the stage whose suites to run.
-        groups: the groups the notebook's graded cells name (unknown names get a result
-            with a problem, never an exception).
+        wanted: ``(stage, groups)`` pairs: the groups the notebook's graded cells name
+            (unknown names get a result with a problem, never an exception).
         framework: the private copy of the student's folder holding ``ember/``.
         limits: the limits of one group's run (a shared run gets one per group).
         tier: the sandbox tier (default: :func:`autograder.sandbox.choose_tier`).
+
+    Returns:
+        ``{stage name: {group: result}}``. Every group is first run in one shared test
+        process; when that run breaks, each stage, then each group, is run again alone.
     """
-    files: dict[str, list[Path]] = {}
-    verdicts: dict[str, RunResult] = {}
-    for group in dict.fromkeys(groups):
-        try:
-            found = stage.test_files(group)
-        except KeyError as exc:
-            found, why = [], str(exc.args[0])
-        else:
-            why = "no test files for this group on the grader's side"
-        if found:
-            files[group] = found
-        else:
-            verdicts[group] = RunResult(problem=why, returncode=4)
+    files: dict[Key, list[Path]] = {}
+    verdicts: dict[str, dict[str, RunResult]] = {stage.name: {} for stage, _ in wanted}
+    for stage, groups in wanted:
+        for group in dict.fromkeys(groups):
+            found, why = _files(stage, group)
+            if found:
+                files[stage.name, group] = found
+            else:
+                verdicts[stage.name][group] = RunResult(problem=why, returncode=4)
     if not files:
         return verdicts
+    result = _run(files, framework, limits, tier)
+    if not result.problem:
+        for (stage_name, group), part in split(result, files).items():
+            verdicts[stage_name][group] = part
+        return verdicts
+    stages = {stage.name: stage for stage, _ in wanted}
+    keys_of: dict[str, list[Key]] = {}
+    for key in files:
+        keys_of.setdefault(key[0], []).append(key)
+    for name, keys in keys_of.items():
+        if len(keys_of) > 1:  # isolate the stage that broke the shared run
+            alone = decide([(stages[name], [g for _, g in keys])], framework, limits, tier)
+            verdicts[name].update(alone[name])
+            continue
+        for key in keys:  # isolate the group that broke the stage's run
+            verdicts[name][key[1]] = _run({key: files[key]}, framework, limits, tier)
+    return verdicts
+
+
+def _run(files: Mapping[Key, Sequence[Path]], framework: Path, limits: Limits,
+         tier: str | None) -> RunResult:
+    """One test process over every file in ``files``: its time limit scales with them, and
+    each file keeps the budget one group alone would have had."""
     together = [f for paths in files.values() for f in paths]
     shared = Limits(timeout=limits.timeout * len(files), memory=limits.memory,
                     file_size=limits.file_size, output=limits.output,
-                    per_test=limits.per_test)
-    extra = {"EMBER_NO_SHRINK": "1"}
-    result = run_tests(together, framework, shared, extra, tier)
-    if not result.problem:
-        verdicts.update(split(result, files))
-        return verdicts
-    for group, paths in files.items():  # isolate the group that broke the shared run
-        verdicts[group] = run_tests(paths, framework, limits, extra, tier)
-    return verdicts
+                    per_test=limits.per_test, per_file=limits.per_file or limits.budget())
+    return run_tests(together, framework, shared, {"EMBER_NO_SHRINK": "1"}, tier)
 
 
 def earned(plan: Mapping[str, GradedCell], stage: Stage, verdicts: Mapping[str, RunResult]

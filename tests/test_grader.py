@@ -43,7 +43,8 @@ def graded(tmp_path_factory):
     (killer / "framework" / "ember" / "__init__.py").write_text("import os\nos._exit(1)\n")
     looper = tiny.workspace(subs / "looper", release_dir, solved)
     init = looper / "framework" / "ember" / "__init__.py"
-    init.write_text(init.read_text().replace("return a + b", "while True:\n        pass"))
+    looping = "while b == 2:\n        pass\n    return a + b"  # the public add test only
+    init.write_text(init.read_text().replace("return a + b", looping))
     with zipfile.ZipFile(subs / "zipped.zip", "w") as zf:
         for path in sorted((subs / "ref").rglob("*")):
             zf.write(path, f"handout/{path.relative_to(subs / 'ref')}")

@@ -10,9 +10,11 @@ grader asks for one. The plugin also
   student sees the same examples on every run and the grader sees what the student saw;
 * checks, before any test runs, that the worker's ``ember`` (every module of it) comes
   from ``$EMBER_FRAMEWORK``, the student's ``framework/`` folder;
-* gives every test a deadline (``$EMBER_TEST_TIMEOUT`` seconds) and the whole run a budget
-  (``$EMBER_RUN_BUDGET``): a test whose code hangs is stopped and fails with a reason, the
-  worker is restarted, and the next tests run on a fresh worker;
+* gives every test a deadline (``$EMBER_TEST_TIMEOUT`` seconds), every test file a budget
+  (``$EMBER_FILE_BUDGET``) and the whole run a budget (``$EMBER_RUN_BUDGET``): a test whose
+  code hangs is stopped and fails with a reason, the worker is restarted, and the next
+  tests run on a fresh worker; once a file's budget is spent its remaining tests fail at
+  once, so a submission that hangs everywhere costs minutes, not hours;
 * gives ``tmp_path`` folders the worker may write to (inside ``$EMBER_SCRATCH``).
 """
 
@@ -103,6 +105,10 @@ class GradedRun:
         self.per_test = float(os.environ.get("EMBER_TEST_TIMEOUT", DEFAULT_TEST_TIMEOUT))
         budget = os.environ.get("EMBER_RUN_BUDGET")
         self.end = time.monotonic() + float(budget) if budget else None
+        per_file = os.environ.get("EMBER_FILE_BUDGET")
+        self.per_file = float(per_file) if per_file else None
+        self.file_left: dict[str, float] = {}
+        self.test_started = 0.0
         self.client.deadline = self.end
         self.client.on_start.append(self._check_worker)
 
@@ -112,9 +118,16 @@ class GradedRun:
     def time_left(self) -> float | None:
         return None if self.end is None else self.end - time.monotonic()
 
-    def test_deadline(self) -> float:
-        deadline = time.monotonic() + self.per_test
+    def test_deadline(self, file: str) -> float:
+        now = time.monotonic()
+        deadline = now + self.per_test
+        if self.per_file is not None:
+            deadline = min(deadline, now + self.file_left.setdefault(file, self.per_file))
         return deadline if self.end is None else min(deadline, self.end)
+
+    def spent(self, file: str, seconds: float) -> None:
+        if self.per_file is not None:
+            self.file_left[file] = self.file_left.get(file, self.per_file) - seconds
 
 
 _RUN: list[GradedRun] = []
@@ -149,15 +162,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """Give each test its deadline; the run's budget stays the limit between tests."""
     run = _RUN[-1]
-    run.client.deadline = run.test_deadline()
+    file = str(item.path)
+    run.client.deadline = run.test_deadline(file)
+    start = time.monotonic()
     yield
+    run.spent(file, time.monotonic() - start)
     run.client.deadline = run.end
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    left = _RUN[-1].time_left()
+    run = _RUN[-1]
+    left = run.time_left()
     if left is not None and left <= 0:
         pytest.fail("the time budget of this run was used up by earlier tests", pytrace=False)
+    if run.per_file is not None and run.file_left.get(str(item.path), 1.0) <= 0:
+        pytest.fail("the time budget of this test file was used up by earlier tests",
+                    pytrace=False)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
