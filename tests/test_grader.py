@@ -155,6 +155,9 @@ def test_environment_folders_are_skipped_and_links_elsewhere_refused(tmp_path):
         for i in range(200):
             zf.writestr(f"ws/.venv/lib/m{i}.py", "x")
         zf.writestr("ws/framework/ember/__init__.py", "")
+    with zipfile.ZipFile(subs / "manyfiles.zip", "w") as zf:
+        for i in range(60):  # real files this time: over the limit
+            zf.writestr(f"ws/framework/ember/m{i}.py", "x")
     (subs / "symlinked" / "framework").mkdir(parents=True)
     (subs / "symlinked" / "framework" / "ember").symlink_to(tmp_path)
     (subs / "hardlinked" / "framework" / "ember").mkdir(parents=True)
@@ -164,6 +167,7 @@ def test_environment_folders_are_skipped_and_links_elsewhere_refused(tmp_path):
     found = {s.student: s for s in collect(subs, tmp_path / "unpacked", limits)}
     assert not found["withvenv"].problem and not found["zipvenv"].problem
     assert not (tmp_path / "unpacked" / "zipvenv" / "ws" / ".venv").exists()
+    assert "60 entries (limit 50)" in found["manyfiles"].problem
     for student in ("symlinked", "hardlinked"):
         assert "links are not allowed" in found[student].problem
         assert found[student].root is None

@@ -203,6 +203,16 @@ def build_corpus(root: Path, release_dir: Path, marks: Path, port: int) -> dict[
                   + "import autograder, pathlib\n"
                   "print(sorted(p.name for p in (pathlib.Path(autograder.__file__).parent"
                   " / 'suites' / 'hidden').iterdir()))\n")
+    ws = make("fork_storm", solved, 5)  # bounded: 60 processes, each gone within a minute
+    init_of(ws).write_text(
+        "import os, sys\n"
+        "for _ in range(60):\n"
+        "    try:\n"
+        "        if os.fork() == 0:\n"
+        f"            os.execv(sys.executable, [sys.executable, '-c', "
+        f"'import time; time.sleep(60)  # {TOKEN}'])\n"
+        "    except OSError:\n"
+        "        break\n" + ref_init.read_text())
     ws = make("kernel_links", solved, 5)
     tiny.add_cell(ws, "import os\nos.symlink('/etc/passwd', 'passwd_link')\n"
                       "os.symlink('/etc', 'etc_link')")
