@@ -2,13 +2,14 @@
 
 The graded pytest process is trusted and never imports the student's ``ember``
 (:mod:`autograder.remote`); the one process that does, the *worker*, is started through
-:func:`popen`. Two tiers, recorded in every grade report:
+:func:`popen`. Under grading, nbgrader's run of the notebooks and its kernel get the same
+treatment (:func:`notebook_command`). Two tiers, recorded in every grade report:
 
 ``bwrap`` (Linux with bubblewrap and user namespaces; what CI runs)
     The worker sees a read-only file system made of exactly what it needs: the system
     folders (``/usr``, ``/lib*``, ``/bin``, ``/etc/ld.so*``), the Python installation and
-    its site folders, the worker's own three files, and the student's framework; plus a
-    private ``/tmp`` and, when a test asks for one, its scratch folder (writable). The
+    its site folders, the worker's own folder (``autograder/remote``), and the student's
+    framework; plus a private ``/tmp`` and the run's scratch folder (writable). The
     course tree, the reference ``solutions/``, the hidden tests, the gradebook, ``/root``
     and ``/home`` are simply not there. It has no network (``--unshare-net``), its own PID
     namespace (every process it starts dies with it), runs as ``nobody`` (uid 65534), gets
