@@ -17,8 +17,8 @@ from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 
-#: The course id used in every gradebook the autograder writes.
-COURSE_ID = "ember"
+from .processes import COURSE_ID
+
 #: A test cell's call of the check helper: ``check("01", "views")``.
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d+)["']\s*,\s*["'](\w+)["']""")
 

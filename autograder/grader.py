@@ -36,8 +36,9 @@ import nbformat
 
 from . import gradebook, nbgrader_runs, reports
 from .check import write_verdict
-from .nbgrader_runs import nbgrader_cmd, run_group, tail
-from .release import ReleaseError, _course_copy, _ignore, build_framework, nbgrader_env, repo_root
+from .nbgrader_runs import tail
+from .processes import run_nbgrader
+from .release import ReleaseError, _course_copy, _ignore, build_framework, repo_root
 from .runner import Limits, RunResult
 from .sandbox import choose_tier
 from .stages import STAGES, Stage
@@ -86,12 +87,9 @@ def setup_course(out: Path, options: GradeOptions) -> tuple[Path, Path]:
     db.unlink(missing_ok=True)
     _course_copy(Path(options.course_dir or repo_root() / "course"), course, options.stages)
     for stage in options.stages:
-        code, output, _ = run_group(
-            nbgrader_cmd(["generate_assignment", stage.name, "--force"], course, db),
-            course, nbgrader_env(), 600,
-        )
-        if code != 0:
-            raise ReleaseError(f"generate_assignment {stage.name} failed:\n{tail(output, 30)}")
+        done = run_nbgrader(["generate_assignment", stage.name, "--force"], course, db)
+        if done.returncode != 0:
+            raise ReleaseError(f"generate_assignment {stage.name} failed:\n{tail(done.output, 30)}")
     return course, db
 
 

@@ -6,9 +6,18 @@ In ``solutions/ember/**.py`` each student region is a run of whole lines::
         ...reference code...
         ### END SOLUTION
 
-:func:`strip_solutions` replaces every region of a stage above ``solved_upto`` with
-``raise NotImplementedError("Stage 01: implement Tensor.view")`` at the marker's
-indentation, where ``Tensor.view`` is the qualified name of the enclosing function.
+:func:`strip_solutions` replaces every region of a stage above ``solved_upto`` with a
+fenced stub at the marker's indentation, where ``Tensor.view`` is the qualified name of
+the enclosing function::
+
+        # ---- your code (stage 01): Tensor.view ----
+        # It must define out: the code after it reads it.
+        raise NotImplementedError("Stage 01: implement Tensor.view")
+        # ---- end of your code (stage 01) ----
+
+The second line is computed, never written by hand: it names every variable (and every
+``ctx.``/``self.`` attribute) the reference region assigns and the given code after it
+reads, so a stub never leaves a student to guess what the code below expects.
 Everything outside the regions is copied verbatim. Malformed markers are errors, never
 silently copied: a marker that reaches the handout would leak the solution.
 """
@@ -17,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +51,8 @@ class Region:
         end: line of ``### END SOLUTION``.
         indent: the markers' indentation.
         qualname: dotted name of the enclosing function, e.g. ``Tensor.view``.
+        needs: what the region must define for the given code after it, in the order the
+            reference assigns it (``out``, ``ctx.arg``).
     """
 
     stage: str
@@ -48,6 +60,7 @@ class Region:
     end: int
     indent: str
     qualname: str
+    needs: tuple[str, ...] = ()
 
 
 def _fail(name: str, line: int, message: str) -> MarkerError:
@@ -101,6 +114,40 @@ def _enclosing(tree: ast.AST, line: int) -> list[ast.AST]:
         chain.append(node)
 
 
+def _target_names(node: ast.AST, context: type) -> list[str]:
+    """``x`` for a plain name and ``a.b`` for an attribute of a name, in ``context``."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, context):
+        return [node.id]
+    if (isinstance(node, ast.Attribute) and isinstance(node.ctx, context)
+            and isinstance(node.value, ast.Name)):
+        return [f"{node.value.id}.{node.attr}"]
+    return []
+
+
+def _needs(chain: list[ast.AST], begin: int, end: int) -> tuple[str, ...]:
+    """What a region assigns that the code after it reads.
+
+    "After it" is the rest of the enclosing function and, for ``ctx.x``, the other methods
+    of the enclosing class (``backward`` reads what ``forward`` saved on ``ctx``).
+    """
+    function = chain[-1]
+    assigned: list[str] = []
+    for node in ast.walk(function):
+        if begin < getattr(node, "lineno", 0) < end:
+            assigned += [n for n in _target_names(node, ast.Store) if n not in assigned]
+    read_after = {
+        name for node in ast.walk(function) if getattr(node, "lineno", 0) > end
+        for name in _target_names(node, ast.Load)
+    }
+    owner = chain[-2] if len(chain) > 1 and isinstance(chain[-2], ast.ClassDef) else None
+    for method in owner.body if owner is not None else ():
+        if method is not function and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            read_after |= {name for node in ast.walk(method)
+                           for name in _target_names(node, ast.Load)
+                           if name.startswith("ctx.")}
+    return tuple(name for name in assigned if name in read_after)
+
+
 def find_regions(text: str, name: str = "<text>") -> list[Region]:
     """Every solution region of ``text`` with its enclosing function's qualified name.
 
@@ -117,14 +164,25 @@ def find_regions(text: str, name: str = "<text>") -> list[Region]:
         if not chain or isinstance(chain[-1], ast.ClassDef):
             raise _fail(name, begin, "solution regions must lie inside a function body")
         qualname = ".".join(node.name for node in chain)  # type: ignore[attr-defined]
-        regions.append(Region(stage, begin, end, indent, qualname))
+        regions.append(Region(stage, begin, end, indent, qualname, _needs(chain, begin, end)))
     return regions
 
 
-def stub_line(region: Region) -> str:
-    """The line that replaces a region in the student's copy."""
+def _spoken(names: tuple[str, ...]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def stub_lines(region: Region) -> list[str]:
+    """The fenced lines that replace a region in the student's copy."""
     message = f"Stage {region.stage}: implement {region.qualname}"
-    return f'{region.indent}raise NotImplementedError("{message}")'
+    lines = [f"# ---- your code (stage {region.stage}): {region.qualname} ----"]
+    if region.needs:
+        them = "it" if len(region.needs) == 1 else "them"
+        lines.append(f"# It must define {_spoken(region.needs)}: the code after it reads {them}.")
+    lines += [f'raise NotImplementedError("{message}")',
+              f"# ---- end of your code (stage {region.stage}) ----"]
+    return [region.indent + line for line in lines]
 
 
 def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<text>",
@@ -139,7 +197,9 @@ def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<tex
         >>> print(strip_solutions(src + "    ### END SOLUTION\\n"))
         def f():
             '''Doc.'''
+            # ---- your code (stage 01): f ----
             raise NotImplementedError("Stage 01: implement f")
+            # ---- end of your code (stage 01) ----
         <BLANKLINE>
     """
     lines = text.splitlines()
@@ -151,11 +211,38 @@ def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<tex
         if solved or (keep is not None and keep(region)):
             out.extend(lines[region.begin: region.end - 1])
         else:
-            out.append(stub_line(region))
+            out.extend(stub_lines(region))
         cursor = region.end
     out.extend(lines[cursor:])
     result = "\n".join(out)
     return result + "\n" if text.endswith("\n") else result
+
+
+def ownership_header(text: str, solved_upto: int | None = None, name: str = "<text>") -> str:
+    """Comment lines naming, stage by stage, the functions a student writes in this file.
+
+    Empty when the file has no stubbed region. The release puts it at the top of each
+    stubbed framework file, so a file that mixes stages says which stage owns which part.
+
+    Example:
+        >>> src = "def f():\\n    ### BEGIN SOLUTION 02\\n    return 1\\n    ### END SOLUTION\\n"
+        >>> print(ownership_header(src), end="")
+        # Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+        #   stage 02: f
+    """
+    by_stage: dict[str, list[str]] = {}
+    for region in find_regions(text, name):
+        if solved_upto is None or int(region.stage) > solved_upto:
+            names = by_stage.setdefault(region.stage, [])
+            if region.qualname not in names:
+                names.append(region.qualname)
+    if not by_stage:
+        return ""
+    lines = ['# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):']
+    for stage, names in sorted(by_stage.items()):
+        lines += textwrap.wrap(", ".join(names), width=96, initial_indent=f"#   stage {stage}: ",
+                               subsequent_indent="#             ", break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
 
 
 def region_texts(text: str, name: str = "<text>") -> list[str]:

@@ -12,12 +12,7 @@ withholds any file that shows text of the hidden tests.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +22,7 @@ import nbformat
 from . import gradebook, reports
 from .check import VERDICTS_ENV
 from .feedback import find_hidden_leaks, hidden_snippets
-from .release import nbgrader_env
+from .processes import nbgrader_cmd, nbgrader_env, run_group
 from .sandbox import notebook_command
 from .stages import HIDDEN, Stage
 
@@ -38,43 +33,6 @@ if TYPE_CHECKING:
 #: one or two can be the student's own code by coincidence (``losses.append(loss.item())``);
 #: a printed test file shows dozens.
 SUITE_LEAK_LINES = 3
-
-
-def run_group(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float
-              ) -> tuple[int, str, bool]:
-    """Run ``cmd`` in its own process group: ``(returncode, output tail, timed_out)``."""
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=(os.name == "posix"),
-        )
-        timed_out = False
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            code = -signal.SIGKILL
-        finally:
-            if os.name == "posix":
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            else:
-                proc.kill()
-            proc.wait()
-        log.seek(0)
-        output = log.read()[-20_000:].decode("utf-8", "replace")
-    return code, output, timed_out
-
-
-def nbgrader_cmd(args: Sequence[str], course: Path, db: Path) -> list[str]:
-    """An nbgrader command line on the grading course."""
-    return [
-        sys.executable, "-m", "nbgrader", *args,
-        f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={gradebook.db_url(db)}",
-        f"--CourseDirectory.course_id={gradebook.COURSE_ID}", "--log-level=WARN",
-    ]
 
 
 def tail(text: str, lines: int = 8) -> str:
@@ -132,7 +90,8 @@ def autograde(course: Path, db: Path, student: str, stages: Sequence[Stage],
                         f"--Execute.timeout={options.cell_timeout}"], course, db)
     cmd, env = notebook_command(cmd, tier, course.parent, [verdicts],
                                 {VERDICTS_ENV: str(verdicts), "EMBER_NO_SHRINK": "1"})
-    code, output, timed_out = run_group(cmd, course, env, overall)
+    done = run_group(cmd, course, env, overall)
+    output, timed_out = done.output, done.timed_out
     for stage in stages:
         grade = grades[stage.name]
         autograded = course / "autograded" / student / stage.name / f"{stage.name}.ipynb"
@@ -152,7 +111,7 @@ def autograde(course: Path, db: Path, student: str, stages: Sequence[Stage],
             "its tests failed (was check() replaced?)"
             for gid, cell in scores.cells.items()
             if cell.score > 0 and grade.cells.get(gid, {}).get("score", 0) == 0]
-    del code  # nbgrader exits 1 when any notebook failed: the per-stage checks say which
+    # done.returncode is 1 when any notebook failed: the per-stage checks above say which.
 
 
 def leak_snippets(course: Path, stage: Stage) -> tuple[list[str], list[str]]:
@@ -198,9 +157,9 @@ def feedback(course: Path, db: Path, student: str, stages: Sequence[Stage],
         # following links: a link to /etc/passwd would ship the file.
         remove_links(course / "autograded" / student / stage.name)
     pattern = graded[0].name if len(graded) == 1 else "*"
-    code, output, _ = run_group(
+    output = run_group(
         nbgrader_cmd(["generate_feedback", pattern, "--student", student, "--force"],
-                     course, db), course, nbgrader_env(), 300 + 60 * len(graded))
+                     course, db), course, nbgrader_env(), 300 + 60 * len(graded)).output
     for stage in graded:
         grade = grades[stage.name]
         html = course / "feedback" / student / stage.name / f"{stage.name}.html"
@@ -220,4 +179,3 @@ def feedback(course: Path, db: Path, student: str, stages: Sequence[Stage],
                 f"the feedback showed hidden test text, e.g. {leaks[0][:80]!r}")
             continue
         grade.feedback = str(html)
-    del code

@@ -11,16 +11,13 @@
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .markers import MarkerError, strip_solutions
-from .runner import PACKAGE_PARENT, _needs_package_path
+from .markers import MarkerError, ownership_header, strip_solutions
+from .processes import PACKAGE_PARENT, run_nbgrader
 from .stages import STAGES, Stage
 
 #: Files and folders never copied or compared.
@@ -72,7 +69,9 @@ def build_framework(src: Path | None = None, dest: Path | None = None,
     shutil.copytree(src / "ember", package, ignore=_ignore)
     for path in sorted(package.rglob("*.py")):
         name = str(path.relative_to(dest))
-        stubbed = strip_solutions(path.read_text(encoding="utf-8"), solved_upto, name)
+        text = path.read_text(encoding="utf-8")
+        stubbed = ownership_header(text, solved_upto, name) + strip_solutions(
+            text, solved_upto, name)
         try:
             compile(stubbed, name, "exec")
         except SyntaxError as exc:
@@ -85,34 +84,6 @@ def build_framework(src: Path | None = None, dest: Path | None = None,
 def build_progressive(k: int, dest: Path, src: Path | None = None) -> Path:
     """The framework with stages ``<= k`` solved and stages ``> k`` stubbed, in ``dest``."""
     return build_framework(src, dest, solved_upto=int(k))
-
-
-def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment of nbgrader subprocesses: no inherited PYTHONPATH, autograder importable."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    # nbgrader shells out to 'alembic' and Jupyter tools: the running venv's bin comes first.
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([bindir, env.get("PATH", "")])
-    if _needs_package_path():
-        env["PYTHONPATH"] = str(PACKAGE_PARENT)
-    env.update(extra or {})
-    return env
-
-
-def run_nbgrader(args: Sequence[str], course_root: Path, db: Path,
-                 timeout: float = 600, env: dict[str, str] | None = None
-                 ) -> subprocess.CompletedProcess[str]:
-    """Run one ``nbgrader`` command on the course in ``course_root`` with gradebook ``db``."""
-    cmd = [
-        sys.executable, "-m", "nbgrader", *args,
-        f"--CourseDirectory.root={course_root}",
-        f"--CourseDirectory.db_url=sqlite:///{db}",
-        "--log-level=WARN",
-    ]
-    return subprocess.run(
-        cmd, cwd=course_root, env=env or nbgrader_env(), capture_output=True, text=True,
-        timeout=timeout, stdin=subprocess.DEVNULL,
-    )
 
 
 def _course_copy(course_dir: Path, dest: Path, stages: Iterable[Stage]) -> Path:
@@ -155,7 +126,7 @@ def generate_notebooks(course_dir: Path | None = None, out_release_dir: Path | N
             if done.returncode != 0 or not (made / f"{stage.name}.ipynb").is_file():
                 raise ReleaseError(
                     f"nbgrader generate_assignment {stage.name} failed "
-                    f"(exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+                    f"(exit {done.returncode}):\n{done.output}"
                 )
             if (out / stage.name).exists():
                 shutil.rmtree(out / stage.name)

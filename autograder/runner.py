@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import sysconfig
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -37,11 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from . import sandbox
+from .processes import needs_package_path, run_group
 
 #: Where the graded-run configuration lives.
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-#: The folder that holds the ``autograder`` package.
-PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 #: Variables copied from the caller's environment when present (never PYTHONPATH).
 PASS_THROUGH = (
@@ -201,19 +197,13 @@ def _trim(text: str, width: int, max_lines: int = 6) -> str:
     return short if len(short) <= width else short[: width - 3] + "..."
 
 
-def _needs_package_path() -> bool:
-    """Whether the subprocess needs ``PACKAGE_PARENT`` on its path to import autograder."""
-    installed = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
-    return str(PACKAGE_PARENT) not in {str(Path(p).resolve()) for p in installed}
-
-
 def build_env(framework: Path, base: dict[str, str] | None = None,
               extra: dict[str, str] | None = None) -> dict[str, str]:
     """The explicit environment of a graded run (see the module docstring)."""
     source = os.environ if base is None else base
     env = {key: source[key] for key in PASS_THROUGH if key in source}
     env.update(extra or {})
-    path = [str(PACKAGE_PARENT)] if _needs_package_path() else []
+    path = [str(Path(__file__).resolve().parent.parent)] if needs_package_path() else []
     env.update(
         PYTHONPATH=os.pathsep.join(path),
         EMBER_FRAMEWORK=str(framework),
@@ -238,31 +228,6 @@ def pytest_command(files: Sequence[Path], junit: Path, basetemp: Path | None = N
         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", "--tb=line",
         *[str(Path(f).resolve()) for f in files],
     ]
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the process and everything it started (its process group on POSIX)."""
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-
-
-def _spawn(cmd: list[str], env: dict[str, str], cwd: Path, log, limits: Limits):
-    """Start the pytest process with its own session and resource limits."""
-    options: dict[str, Any] = {}
-    if os.name == "posix":
-        options["start_new_session"] = True
-    else:
-        options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    return subprocess.Popen(
-        sandbox.limited(cmd, limits.memory, limits.file_size), env=env, cwd=cwd,
-        stdin=subprocess.DEVNULL, stdout=log,
-        stderr=subprocess.STDOUT, **options,
-    )
 
 
 def _read_head_tail(path: Path, limit: int) -> str:
@@ -358,19 +323,10 @@ def run_tests(files: Sequence[Path], framework: Path, limits: Limits | None = No
             **(extra_env or {}),
             "EMBER_SANDBOX_SPEC": spec.to_json()})
         cmd = pytest_command(files, junit, basetemp=scratch / "tmp", options=options)
-        start = time.monotonic()
-        timed_out = False
-        with open(log_path, "wb") as log:
-            proc = _spawn(cmd, env, work, log, limits)
-            try:
-                returncode = proc.wait(timeout=limits.timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
-                returncode = proc.wait()
-            finally:
-                _kill_group(proc)  # children the tests may have left behind
-        duration = time.monotonic() - start
+        finished = run_group(sandbox.limited(cmd, limits.memory, limits.file_size), work, env,
+                             limits.timeout, log=log_path, keep=0)
+        returncode, timed_out, duration = (finished.returncode, finished.timed_out,
+                                           finished.seconds)
         output = _read_head_tail(log_path, limits.output)
         tests: list[TestOutcome] = []
         if junit.is_file() and not timed_out:

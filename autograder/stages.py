@@ -12,6 +12,14 @@ framework (the solution regions numbered NN) and a set of graded pytest groups:
 Each group is graded by one nbgrader test cell worth ``points``; the notebook's test
 cells must match this registry exactly (``tests/test_stages.py`` checks it).
 
+Each stage also owns a set of student regions in the framework (the marked reference code
+that ``autograder/markers.py`` turns into fenced stubs); :func:`owned_regions` maps each stage
+to its files and functions, and the release, the notebooks' "where to write" tables and the
+README are checked against that map. The rule for placing a region: **a stage's regions
+never sit in code that an earlier stage's tests call**, so stage k can be graded on a
+framework whose later stages are still stubs. ``python -m autograder verify`` enforces it:
+on the progressive build k (stages after k stubbed) every suite of stage k passes.
+
 To add a stage: append a :class:`Stage` here, write its notebook and suites, and run
 ``make release``.
 """
@@ -186,6 +194,29 @@ STAGES: tuple[Stage, ...] = (
         manual_points=2,
     ),
 )
+
+
+def owned_regions(solutions: Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Stage id → framework file (relative to ``ember/``) → the functions it owns there.
+
+    Read from the reference package (``solutions/ember``, instructor side only); files and
+    functions come in source order.
+
+    Example:
+        >>> owned_regions()["04"]["nn/modules/container.py"][:2]
+        ['Sequential.__delitem__', 'ModuleList.__delitem__']
+    """
+    from .markers import find_regions  # the markers module stays on the instructor's side
+
+    package = (solutions or PACKAGE_DIR.parent / "solutions") / "ember"
+    owned: dict[str, dict[str, list[str]]] = {stage.id: {} for stage in STAGES}
+    for path in sorted(package.rglob("*.py")):
+        for region in find_regions(path.read_text(encoding="utf-8"), str(path)):
+            files = owned.setdefault(region.stage, {})
+            names = files.setdefault(path.relative_to(package).as_posix(), [])
+            if region.qualname not in names:
+                names.append(region.qualname)
+    return owned
 
 
 def get_stage(stage_id: str) -> Stage:

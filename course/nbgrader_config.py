@@ -7,10 +7,16 @@ folder uses ``$EMBER_GRADEBOOK`` (default ``../build/gradebook.db``).
 """
 
 import os
+import sys
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# nbgrader runs 'alembic' (to create the gradebook) and Jupyter tools as commands: find them
+# beside the Python running nbgrader, so '.venv/bin/nbgrader ...' works without activating
+# the environment (otherwise a new gradebook fails half-way through a command).
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 c.CourseDirectory.course_id = "ember"
 c.CourseDirectory.root = HERE

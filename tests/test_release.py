@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder import handout, release
-from autograder.markers import MarkerError, find_regions, strip_solutions
+from autograder.markers import MarkerError, find_regions, ownership_header, strip_solutions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,8 +74,46 @@ def test_stub_line_indentation_follows_the_marker_in_a_nested_block():
                 ### END SOLUTION
             return 2
     ''')
-    assert '        raise NotImplementedError("Stage 03: implement f")\n    return 2' in (
-        strip_solutions(text))
+    stub = strip_solutions(text)
+    assert ('        raise NotImplementedError("Stage 03: implement f")\n'
+            '        # ---- end of your code (stage 03) ----\n    return 2') in stub
+
+
+def test_stubs_are_fenced_and_name_what_the_code_after_them_reads():
+    text = src('''
+        class Pool:
+            @staticmethod
+            def forward(ctx, x):
+                scale = 2
+                ### BEGIN SOLUTION 04
+                out = x * scale
+                arg = 0
+                unused = 1
+                ctx.arg = arg
+                ctx.other = unused
+                ### END SOLUTION
+                return out + arg
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * ctx.arg
+    ''')
+    (region,) = find_regions(text)
+    assert region.needs == ("out", "arg", "ctx.arg"), "assigned in the region, read after it"
+    stub = strip_solutions(text)
+    assert ("        # ---- your code (stage 04): Pool.forward ----\n"
+            "        # It must define out, arg and ctx.arg: the code after it reads them.\n"
+            '        raise NotImplementedError("Stage 04: implement Pool.forward")\n'
+            "        # ---- end of your code (stage 04) ----\n") in stub
+    assert "must define" not in strip_solutions(METHOD), "nothing read after: no such line"
+
+
+def test_the_ownership_header_lists_stubbed_regions_by_stage():
+    header = ownership_header(METHOD)
+    assert header.splitlines()[1:] == ["#   stage 01: Tensor.view", "#   stage 02: Tensor.Inner.go"]
+    assert ownership_header(METHOD, solved_upto=1).splitlines()[1:] == [
+        "#   stage 02: Tensor.Inner.go"], "solved stages are no longer the student's"
+    assert ownership_header(METHOD, solved_upto=2) == ""
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -227,3 +265,21 @@ def test_the_handouts_own_check_runs_a_test_on_a_solved_framework(tmp_path):
         text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Stage 01 / views: PASSED (1 passed" in done.stdout
+
+
+@needs_course
+def test_nbgrader_by_hand_works_without_an_activated_environment(tmp_path):
+    """The README's hand-run nbgrader: the venv's nbgrader alone, its bin folder not on PATH."""
+    import subprocess
+    import sys
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "course", course, ignore=shutil.ignore_patterns("release", "feedback"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "EMBER_GRADEBOOK": str(tmp_path / "gradebook.db")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", "07_init"],
+        cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (course / "release" / "07_init" / "07_init.ipynb").is_file()
+    assert (tmp_path / "gradebook.db").is_file(), "the gradebook went where EMBER_GRADEBOOK says"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.stages import HIDDEN, STAGES, get_stage
+from autograder.stages import HIDDEN, STAGES, get_stage, owned_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_CALL = re.compile(r'check\("(?P<stage>\d\d)", "(?P<group>\w+)"\)')
@@ -104,3 +104,32 @@ def test_no_python_files_in_source_assignment_folders(stage):
     # nbgrader's autograde overwrites submitted files that also exist in source/<a>/.
     folder = ROOT / "course" / "source" / stage.name
     assert not list(folder.rglob("*.py"))
+
+
+def _markdown(stage) -> str:
+    cells = json.loads((ROOT / "course" / "source" / stage.notebook).read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda s: s.id)
+def test_the_notebook_names_every_file_and_function_its_stage_owns(stage):
+    """The notebook's "where to write" lines agree with the regions in solutions/."""
+    owned, text = owned_regions()[stage.id], _markdown(stage)
+    assert owned, f"stage {stage.id} owns no student region"
+    missing = [f for f in owned if f not in text]
+    missing += [q for names in owned.values() for q in names if q.split(".")[-1] not in text]
+    assert not missing, f"notebook {stage.name} never names {missing}"
+    named = set(re.findall(r"`((?:[\w]+/)*[\w]+\.py)`", text))
+    package = ROOT / "solutions" / "ember"
+
+    def exists(name: str) -> bool:
+        inside = re.sub(r"^(framework/)?ember/", "", name)
+        return (ROOT / name).is_file() or (package / inside).is_file() or any(
+            package.rglob(inside))
+
+    stale = sorted(n for n in named if not exists(n))
+    assert not stale, f"notebook {stage.name} names files that do not exist: {stale}"
+
+
+def test_every_region_belongs_to_a_registered_stage():
+    assert set(owned_regions()) == {stage.id for stage in STAGES}

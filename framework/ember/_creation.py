@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: _infer_dtype, tensor, from_numpy, zeros, ones, full, arange
 """Creating tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace``,
 ``eye``, random tensors, ``*_like``, and NumPy interop (``from_numpy``, ``as_tensor``).
 
@@ -18,7 +20,14 @@ from typing import Any
 
 from ember._backend import ARRAY_TYPES, default_array_module
 from ember._device import as_device
-from ember._dtype import as_dtype, dtype, from_numpy_dtype, get_default_dtype, int64
+from ember._dtype import (
+    as_dtype,
+    dtype,
+    from_numpy_dtype,
+    get_default_dtype,
+    int64,
+    unsupported_dtype,
+)
 from ember._dtype import bool as bool_
 from ember._random import default_generator
 from ember._tensor import Tensor
@@ -49,7 +58,9 @@ def _finish(array: Any, requires_grad: bool, device: Any = None) -> Tensor:
 
 def _infer_dtype(array: Any) -> dtype:
     """The dtype PyTorch infers for data that came from Python lists and numbers."""
+    # ---- your code (stage 01): _infer_dtype ----
     raise NotImplementedError("Stage 01: implement _infer_dtype")
+    # ---- end of your code (stage 01) ----
 
 
 def _check_ragged(data: Any, dim: int = 0) -> None:
@@ -80,7 +91,10 @@ def tensor(data: Any, dtype: Any = None, device: Any = None,
         tensor(3)
     """
     xp = default_array_module()
+    # ---- your code (stage 01): tensor ----
+    # It must define array: the code after it reads it.
     raise NotImplementedError("Stage 01: implement tensor")
+    # ---- end of your code (stage 01) ----
     return _finish(array, requires_grad, device)
 
 
@@ -122,7 +136,9 @@ def from_numpy(ndarray: Any) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     from_numpy_dtype(ndarray.dtype)
     # Hint: sharing memory means wrapping the very same array, not a copy of it.
+    # ---- your code (stage 01): from_numpy ----
     raise NotImplementedError("Stage 01: implement from_numpy")
+    # ---- end of your code (stage 01) ----
 
 
 def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
@@ -135,13 +151,17 @@ def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool
 def zeros(*size: Any, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros, e.g. ``zeros(2, 3)`` or ``zeros((2, 3))`` (float32 by default)."""
+    # ---- your code (stage 01): zeros ----
     raise NotImplementedError("Stage 01: implement zeros")
+    # ---- end of your code (stage 01) ----
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones (float32 by default)."""
+    # ---- your code (stage 01): ones ----
     raise NotImplementedError("Stage 01: implement ones")
+    # ---- end of your code (stage 01) ----
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None,
@@ -153,7 +173,9 @@ def empty(*size: Any, dtype: Any = None, device: Any = None,
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
+    # ---- your code (stage 01): full ----
     raise NotImplementedError("Stage 01: implement full")
+    # ---- end of your code (stage 01) ----
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
@@ -170,7 +192,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    # ---- your code (stage 01): arange ----
+    # It must define array: the code after it reads it.
     raise NotImplementedError("Stage 01: implement arange")
+    # ---- end of your code (stage 01) ----
     return _finish(array, requires_grad, device)
 
 
@@ -195,7 +220,7 @@ def rand(*size: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform random numbers in ``[0, 1)`` (seed with ``ember.manual_seed``)."""
     dt = as_dtype(dtype) if dtype is not None else get_default_dtype()
-    _require_float(dt, "check_uniform_bounds")
+    _require_float(dt, "rand")
     array = default_generator().random(size_args(size), dtype=_float_sampling(dt))
     return _finish(array.astype(dt.numpy, copy=False), requires_grad, device)
 
@@ -205,18 +230,15 @@ def randn(*size: Any, dtype: Any = None, device: Any = None,
     """Standard normal random numbers (mean 0, standard deviation 1)."""
     dt = as_dtype(dtype) if dtype is not None else get_default_dtype()
     if math.prod(size_args(size)):  # PyTorch never calls the kernel for an empty tensor
-        _require_float(dt, "normal_kernel_cpu")
+        _require_float(dt, "randn")
     array = default_generator().standard_normal(size_args(size), dtype=_float_sampling(dt))
     return _finish(array.astype(dt.numpy, copy=False), requires_grad, device)
 
 
-def _require_float(dt: dtype, kernel: str) -> None:
-    """PyTorch's error for sampling floats into an integer or bool dtype."""
+def _require_float(dt: dtype, op: str) -> None:
+    """Sampling real numbers needs a floating-point dtype (PyTorch refuses the others too)."""
     if not dt.is_floating_point:
-        from ember._dtype import SCALAR_TYPE_NAMES
-
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{SCALAR_TYPE_NAMES[dt]}'")
+        raise unsupported_dtype(op, dt, "a floating-point dtype")
 
 
 def _float_sampling(dt: dtype) -> str:

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: promote_types, _combine, result_type
 """PyTorch's type promotion: which dtype ``a + b`` has.
 
 Two rules decide it.
@@ -50,7 +52,9 @@ def promote_types(type1: dtype, type2: dtype) -> dtype:
         ember.int64
     """
     # Hint: ALL_DTYPES lists the dtypes in promotion order; _RANK maps a dtype to its place.
+    # ---- your code (stage 01): promote_types ----
     raise NotImplementedError("Stage 01: implement promote_types")
+    # ---- end of your code (stage 01) ----
 
 
 def _category(d: dtype) -> int:
@@ -75,7 +79,9 @@ def _priority_and_dtype(operand: Any) -> tuple[int, dtype]:
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
     """Merge the dtype of a higher-priority group with a lower-priority one."""
+    # ---- your code (stage 01): _combine ----
     raise NotImplementedError("Stage 01: implement _combine")
+    # ---- end of your code (stage 01) ----
 
 
 def result_type(tensor: Any, other: Any) -> dtype:
@@ -97,4 +103,6 @@ def result_type(tensor: Any, other: Any) -> dtype:
     """
     # Hint: promote within each priority group first, then merge the groups from the
     # lowest priority up with _combine.
+    # ---- your code (stage 01): result_type ----
     raise NotImplementedError("Stage 01: implement result_type")
+    # ---- end of your code (stage 01) ----

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: Tensor.numpy
 """The ``Tensor`` class: an array of the backend, a dtype view of it, and autograd slots.
 
 This file holds the core plumbing: construction, attributes, conversion to Python and
@@ -291,7 +293,9 @@ class Tensor:
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
+        # ---- your code (stage 01): Tensor.numpy ----
         raise NotImplementedError("Stage 01: implement Tensor.numpy")
+        # ---- end of your code (stage 01) ----
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         # Lets np.asarray(t) and other NumPy functions read the tensor without a copy.

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: choose_float_format
 """``repr(tensor)``, exactly as PyTorch prints it (with ``ember.`` for ``torch.``).
 
 Layout (scaffold): nested brackets indented under ``tensor(``, elements padded to one
@@ -110,7 +112,9 @@ def choose_float_format(values: Any) -> tuple[bool, bool]:
         (True, False)
     """
     # Hint: int mode: values == ceil(values) everywhere; compare max/min of |values|.
+    # ---- your code (stage 01): choose_float_format ----
     raise NotImplementedError("Stage 01: implement choose_float_format")
+    # ---- end of your code (stage 01) ----
 
 
 def _vector_str(values: Any, indent: int, summarize: bool, formatter: Formatter) -> str:

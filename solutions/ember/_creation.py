@@ -18,7 +18,14 @@ from typing import Any
 
 from ember._backend import ARRAY_TYPES, default_array_module
 from ember._device import as_device
-from ember._dtype import as_dtype, dtype, from_numpy_dtype, get_default_dtype, int64
+from ember._dtype import (
+    as_dtype,
+    dtype,
+    from_numpy_dtype,
+    get_default_dtype,
+    int64,
+    unsupported_dtype,
+)
 from ember._dtype import bool as bool_
 from ember._random import default_generator
 from ember._tensor import Tensor
@@ -240,7 +247,7 @@ def rand(*size: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform random numbers in ``[0, 1)`` (seed with ``ember.manual_seed``)."""
     dt = as_dtype(dtype) if dtype is not None else get_default_dtype()
-    _require_float(dt, "check_uniform_bounds")
+    _require_float(dt, "rand")
     array = default_generator().random(size_args(size), dtype=_float_sampling(dt))
     return _finish(array.astype(dt.numpy, copy=False), requires_grad, device)
 
@@ -250,18 +257,15 @@ def randn(*size: Any, dtype: Any = None, device: Any = None,
     """Standard normal random numbers (mean 0, standard deviation 1)."""
     dt = as_dtype(dtype) if dtype is not None else get_default_dtype()
     if math.prod(size_args(size)):  # PyTorch never calls the kernel for an empty tensor
-        _require_float(dt, "normal_kernel_cpu")
+        _require_float(dt, "randn")
     array = default_generator().standard_normal(size_args(size), dtype=_float_sampling(dt))
     return _finish(array.astype(dt.numpy, copy=False), requires_grad, device)
 
 
-def _require_float(dt: dtype, kernel: str) -> None:
-    """PyTorch's error for sampling floats into an integer or bool dtype."""
+def _require_float(dt: dtype, op: str) -> None:
+    """Sampling real numbers needs a floating-point dtype (PyTorch refuses the others too)."""
     if not dt.is_floating_point:
-        from ember._dtype import SCALAR_TYPE_NAMES
-
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{SCALAR_TYPE_NAMES[dt]}'")
+        raise unsupported_dtype(op, dt, "a floating-point dtype")
 
 
 def _float_sampling(dt: dtype) -> str:

@@ -77,6 +77,19 @@ SCALAR_TYPE_NAMES = {
 _default_dtype = [float32]
 
 
+def unsupported_dtype(op: str, dt: dtype, needs: str) -> NotImplementedError:
+    """The error for an op called on a dtype it has no kernel for.
+
+    PyTorch raises ``NotImplementedError`` here too, naming its C++ kernel
+    (``"normal_kernel_cpu" not implemented for 'Long'``); ember names the op and what it needs.
+
+    Example:
+        >>> print(unsupported_dtype("randn", int64, "a floating-point dtype"))
+        randn is not implemented for ember.int64 tensors: it needs a floating-point dtype
+    """
+    return NotImplementedError(f"{op} is not implemented for {dt} tensors: it needs {needs}")
+
+
 def get_default_dtype() -> dtype:
     """The dtype of new floating point tensors (``float32`` unless changed)."""
     return _default_dtype[0]

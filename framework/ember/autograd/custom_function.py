@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 05: _grad_tensors, _checked_result, _attach, _wrap_outputs, once_differentiable
 """``Function``: PyTorch's public API for a differentiable operation of your own, on tensors.
 
 Built-in ops subclass ``ArrayFunction`` (forward and backward on raw arrays, see
@@ -135,7 +137,9 @@ def _grad_tensors(ctx: FunctionCtx, grads: tuple) -> list:
         if grad is None:  # only outputs of a multi-output node can receive nothing
             # Hint: zeros of the output's shape and dtype (``ctx._meta[nr]``) when
             # ``ctx.materialize_grads``, else None.
+            # ---- your code (stage 05): _grad_tensors ----
             raise NotImplementedError("Stage 05: implement _grad_tensors")
+            # ---- end of your code (stage 05) ----
             continue
         tensors.append(Tensor._make(grad.copy()))
     return tensors
@@ -157,7 +161,9 @@ def _checked_result(ctx: FunctionCtx, result: Any) -> tuple:
             # Hint: PyTorch's RuntimeError "function <name> returned a gradient different
             # than None at position <index + 1>, but the corresponding forward input was
             # not a Variable".
+            # ---- your code (stage 05): _checked_result ----
             raise NotImplementedError("Stage 05: implement _checked_result")
+            # ---- end of your code (stage 05) ----
     return result  # the engine checks the count and the shapes
 
 
@@ -268,7 +274,9 @@ def _attach(ctx: FunctionCtx, args: tuple, value: Any, nr: int) -> Any:
         value = share_storage(value, Tensor._make(value._data))
     if ctx._non_differentiable and any(value is t for t in ctx._non_differentiable):
         # Hint: a non-differentiable output is a tensor without history.
+        # ---- your code (stage 05): _attach ----
         raise NotImplementedError("Stage 05: implement _attach")
+        # ---- end of your code (stage 05) ----
     if value._data.dtype.kind in "fc":
         value._requires_grad = True
         value.grad_fn = ctx
@@ -287,7 +295,10 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, outputs: tuple) -> tuple:
     """Attach every output of a multi-output ``forward`` to ``ctx``; note their metadata."""
     # Hint: output ``nr`` becomes ``_attach(ctx, args, value, nr)``; ``ctx._meta`` holds
     # ``_meta_of`` of each output, in order.
+    # ---- your code (stage 05): _wrap_outputs ----
+    # It must define wrapped: the code after it reads it.
     raise NotImplementedError("Stage 05: implement _wrap_outputs")
+    # ---- end of your code (stage 05) ----
     ctx._versions = _saved_versions(ctx, args, wrapped)
     return wrapped
 
@@ -329,7 +340,9 @@ def once_differentiable(fn: Callable) -> Callable:
         ...         return 2 * x * grad
     """
     # Hint: functools.wraps keeps fn's name and docstring on the wrapper.
+    # ---- your code (stage 05): once_differentiable ----
     raise NotImplementedError("Stage 05: implement once_differentiable")
+    # ---- end of your code (stage 05) ----
 
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]

@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 02: dependencies, unbroadcast, call_backward, accumulate_grad
+#   stage 03: check_versions
 """The backward pass: walk the recorded graph from the outputs back to the leaves.
 
 ``loss.backward()`` runs reverse-mode differentiation. Every node (the ``ctx`` of one
@@ -55,7 +58,9 @@ def dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     """
     # Hint: a stack of nodes to visit and a dict of counts; visit each node's
     # next_functions once, adding 1 to the count of every node an edge points to.
+    # ---- your code (stage 02): dependencies ----
     raise NotImplementedError("Stage 02: implement dependencies")
+    # ---- end of your code (stage 02) ----
 
 
 # --------------------------------------------------------------------------- shapes
@@ -78,7 +83,9 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
         [[12.0], [12.0]]
     """
     # Hint: sum away the extra leading dimensions, then sum (keepdims) where shape has 1.
+    # ---- your code (stage 02): unbroadcast ----
     raise NotImplementedError("Stage 02: implement unbroadcast")
+    # ---- end of your code (stage 02) ----
 
 
 def _compatible(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> bool:
@@ -110,7 +117,9 @@ def check_versions(node: Context) -> None:
         # Each counter is a one-element list [version], shared by all views of the memory.
         if counter[0] != expected:
             # Hint: raise PyTorch's RuntimeError; _modified_message(...) words it.
+            # ---- your code (stage 03): check_versions ----
             raise NotImplementedError("Stage 03: implement check_versions")
+            # ---- end of your code (stage 03) ----
 
 
 def _modified_message(node: Context, info: tuple, version: int, expected: int) -> str:
@@ -148,7 +157,9 @@ def call_backward(node: Context, grads: list) -> list:
     # Hint: results = node._fn.backward(node, *grads), made a tuple; then for each input
     # edge (next_node, output_nr) compare the gradient with next_node._meta[output_nr],
     # the (shape, dtype) that input expects; unbroadcast when the shapes are compatible.
+    # ---- your code (stage 02): call_backward ----
     raise NotImplementedError("Stage 02: implement call_backward")
+    # ---- end of your code (stage 02) ----
 
 
 def accumulate_grad(leaf: Tensor, grad: Any) -> None:
@@ -157,7 +168,9 @@ def accumulate_grad(leaf: Tensor, grad: Any) -> None:
     Gradients *accumulate* across backward calls, as in PyTorch: calling ``backward`` twice
     without ``zero_grad()`` gives the sum of both gradients.
     """
+    # ---- your code (stage 02): accumulate_grad ----
     raise NotImplementedError("Stage 02: implement accumulate_grad")
+    # ---- end of your code (stage 02) ----
 
 
 def _run_hooks(node: Node, grads: list) -> list:

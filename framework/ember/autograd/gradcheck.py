@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 05: numerical_jacobian, analytical_jacobian, worst_mismatch
 """``gradcheck``: compare a backward pass with finite differences (PyTorch's ``gradcheck``).
 
 For a function ``y = f(x)`` the Jacobian ``J[k, m] = ∂y_m / ∂x_k`` (rows: the input's
@@ -89,7 +91,9 @@ def numerical_jacobian(func: Callable, inputs: tuple, position: int, eps: float)
         # Hint: for each k: remember flat[k], evaluate _outputs_data(func, inputs) at
         # flat[k] + eps and at flat[k] - eps, put flat[k] back; row k of output i's
         # Jacobian is the flattened difference of the two evaluations over 2 * eps.
+        # ---- your code (stage 05): numerical_jacobian ----
         raise NotImplementedError("Stage 05: implement numerical_jacobian")
+        # ---- end of your code (stage 05) ----
     finally:
         tensor._data = original
 
@@ -108,7 +112,9 @@ def analytical_jacobian(output: Tensor, inputs: tuple, positions: list[int]) -> 
     columns: list[list] = [[] for _ in positions]
     # Hint: ember.autograd.grad(output, targets, grad_outputs=one_hot, retain_graph=True,
     # allow_unused=True) gives one gradient per target (None when unused: zeros).
+    # ---- your code (stage 05): analytical_jacobian ----
     raise NotImplementedError("Stage 05: implement analytical_jacobian")
+    # ---- end of your code (stage 05) ----
 
 
 def worst_mismatch(analytical: Any, numerical: Any, atol: float, rtol: float) -> tuple | None:
@@ -120,7 +126,9 @@ def worst_mismatch(analytical: Any, numerical: Any, atol: float, rtol: float) ->
     xp = get_array_module(numerical)
     if analytical.size == 0:
         return None
+    # ---- your code (stage 05): worst_mismatch ----
     raise NotImplementedError("Stage 05: implement worst_mismatch")
+    # ---- end of your code (stage 05) ----
 
 
 def _mismatch_message(analytical: Any, numerical: Any, where: tuple, out_index: int,

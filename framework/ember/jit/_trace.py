@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 03: topological_nodes, _Recorder.record, replay
 """``ember.jit.trace``: run a function once, keep the ops it ran, replay them later.
 
 Tracing is how PyTorch turns define-by-run code into a graph: it runs the function on
@@ -96,7 +98,9 @@ def topological_nodes(roots: list[Any], inputs: dict[int, int]) -> list[Any]:
     ``node._trace_args`` that is not a traced input; add a node to the order once all its
     dependencies are in it.
     """
+    # ---- your code (stage 03): topological_nodes ----
     raise NotImplementedError("Stage 03: implement topological_nodes")
+    # ---- end of your code (stage 03) ----
 
 
 class _Recorder:
@@ -129,7 +133,9 @@ class _Recorder:
         replace each tensor argument by ``self.value_of(arg, _producer(node, position))``
         and note in ``self.node_slots`` the slot where the node's result will be.
         """
+        # ---- your code (stage 03): _Recorder.record ----
         raise NotImplementedError("Stage 03: implement _Recorder.record")
+        # ---- end of your code (stage 03) ----
 
 
 def replay(ops: list[Op], inputs: list[Tensor], outputs: list[Value | Tensor]) -> list[Any]:
@@ -143,7 +149,9 @@ def replay(ops: list[Op], inputs: list[Tensor], outputs: list[Value | Tensor]) -
     Hint: each op is ``op.fn.apply(*args)`` (which records the autograd graph when an
     argument requires grad, so gradients flow back to the new inputs).
     """
+    # ---- your code (stage 03): replay ----
     raise NotImplementedError("Stage 03: implement replay")
+    # ---- end of your code (stage 03) ----
 
 
 # ----------------------------------------------------------------- the traced callables

@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 05: BinarizeSTE.forward, BinarizeSTE.backward, binary_weight, BinaryLinear.forward,
+#             BinaryConv2d.forward
 """XNOR-Net's binary layers (Rastegari et al., 2016): 1-bit weights, real-valued training.
 
 A binary layer keeps a real-valued **latent** weight ``W`` (the ``Parameter`` the optimiser
@@ -46,13 +49,17 @@ class BinarizeSTE(Function):
     def forward(ctx: FunctionCtx, input: Tensor) -> Tensor:
         ctx.save_for_backward(input)
         # Hint: a comparison gives a bool tensor; .to(input.dtype) makes it 0/1.
+        # ---- your code (stage 05): BinarizeSTE.forward ----
         raise NotImplementedError("Stage 05: implement BinarizeSTE.forward")
+        # ---- end of your code (stage 05) ----
 
     @staticmethod
     def backward(ctx: FunctionCtx, grad_output: Tensor) -> Tensor:
         (input,) = ctx.saved_tensors
         # Hint: grad_output is yours to change (a copy): zero it where |input| >= 1.
+        # ---- your code (stage 05): BinarizeSTE.backward ----
         raise NotImplementedError("Stage 05: implement BinarizeSTE.backward")
+        # ---- end of your code (stage 05) ----
 
 
 def binarize(input: Tensor) -> Tensor:
@@ -83,7 +90,9 @@ def binary_weight(weight: Tensor) -> Tensor:
         A tensor of ``weight``'s shape whose row ``o`` holds ``±α_o``.
     """
     # Hint: weight.abs().mean(dim=..., keepdim=True) over dims 1 .. weight.dim() - 1.
+    # ---- your code (stage 05): binary_weight ----
     raise NotImplementedError("Stage 05: implement binary_weight")
+    # ---- end of your code (stage 05) ----
 
 
 class BinaryLinear(Linear):
@@ -100,7 +109,9 @@ class BinaryLinear(Linear):
     """
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 05): BinaryLinear.forward ----
         raise NotImplementedError("Stage 05: implement BinaryLinear.forward")
+        # ---- end of your code (stage 05) ----
 
 
 class BinaryConv2d(Conv2d):
@@ -116,7 +127,9 @@ class BinaryConv2d(Conv2d):
     """
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 05): BinaryConv2d.forward ----
         raise NotImplementedError("Stage 05: implement BinaryConv2d.forward")
+        # ---- end of your code (stage 05) ----
 
 
 __all__ = ["BinarizeSTE", "BinaryConv2d", "BinaryLinear", "binarize", "binary_weight"]

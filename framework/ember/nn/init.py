@@ -1,3 +1,7 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 07: calculate_gain, _calculate_fan_in_and_fan_out, _calculate_correct_fan,
+#             trunc_normal_, constant_, ones_, zeros_, eye_, dirac_, xavier_uniform_,
+#             xavier_normal_, kaiming_uniform_, kaiming_normal_, orthogonal_, sparse_
 """``ember.nn.init``: fill weight tensors in place (PyTorch's ``torch.nn.init``).
 
 Every function modifies its tensor in place under ``no_grad()`` (so it works on a
@@ -70,7 +74,9 @@ def calculate_gain(nonlinearity: str, param: int | float | None = None) -> float
         >>> calculate_gain("leaky_relu", 0.2)  # doctest: +ELLIPSIS
         1.3867...
     """
+    # ---- your code (stage 07): calculate_gain ----
     raise NotImplementedError("Stage 07: implement calculate_gain")
+    # ---- end of your code (stage 07) ----
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
@@ -83,7 +89,9 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     Raises:
         ValueError: fewer than 2 dimensions.
     """
+    # ---- your code (stage 07): _calculate_fan_in_and_fan_out ----
     raise NotImplementedError("Stage 07: implement _calculate_fan_in_and_fan_out")
+    # ---- end of your code (stage 07) ----
 
 
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
@@ -92,7 +100,9 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     Raises:
         ValueError: "Mode fan_avg not supported, please use one of ['fan_in', 'fan_out']".
     """
+    # ---- your code (stage 07): _calculate_correct_fan ----
     raise NotImplementedError("Stage 07: implement _calculate_correct_fan")
+    # ---- end of your code (stage 07) ----
 
 
 # --------------------------------------------------------------------------- plain fills
@@ -134,7 +144,10 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
                       "The distribution of values may be incorrect.", stacklevel=2)
     rng = default_generator() if generator is None else generator
     xp = get_array_module(tensor._data)
+    # ---- your code (stage 07): trunc_normal_ ----
+    # It must define samples: the code after it reads it.
     raise NotImplementedError("Stage 07: implement trunc_normal_")
+    # ---- end of your code (stage 07) ----
     with ember.no_grad():
         return tensor.copy_(ember.from_numpy(samples.reshape(tensor.shape)))
 
@@ -151,17 +164,23 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         >>> constant_(ember.empty(2), 0.3)
         tensor([0.3000, 0.3000])
     """
+    # ---- your code (stage 07): constant_ ----
     raise NotImplementedError("Stage 07: implement constant_")
+    # ---- end of your code (stage 07) ----
 
 
 def ones_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with ones."""
+    # ---- your code (stage 07): ones_ ----
     raise NotImplementedError("Stage 07: implement ones_")
+    # ---- end of your code (stage 07) ----
 
 
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with zeros (e.g. biases)."""
+    # ---- your code (stage 07): zeros_ ----
     raise NotImplementedError("Stage 07: implement zeros_")
+    # ---- end of your code (stage 07) ----
 
 
 # --------------------------------------------------------------------------- structure
@@ -176,7 +195,9 @@ def eye_(tensor: Tensor) -> Tensor:
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    # ---- your code (stage 07): eye_ ----
     raise NotImplementedError("Stage 07: implement eye_")
+    # ---- end of your code (stage 07) ----
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -195,7 +216,9 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         >>> w[1, 1, 1, 1].item(), w.sum().item()
         (1.0, 2.0)
     """
+    # ---- your code (stage 07): dirac_ ----
     raise NotImplementedError("Stage 07: implement dirac_")
+    # ---- end of your code (stage 07) ----
 
 
 # --------------------------------------------------------------------------- scaled by the fans
@@ -207,7 +230,9 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     Example:
         >>> w = xavier_uniform_(ember.empty(3, 5), gain=calculate_gain("relu"))
     """
+    # ---- your code (stage 07): xavier_uniform_ ----
     raise NotImplementedError("Stage 07: implement xavier_uniform_")
+    # ---- end of your code (stage 07) ----
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -216,7 +241,9 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     Example:
         >>> w = xavier_normal_(ember.empty(3, 5))
     """
+    # ---- your code (stage 07): xavier_normal_ ----
     raise NotImplementedError("Stage 07: implement xavier_normal_")
+    # ---- end of your code (stage 07) ----
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
@@ -231,7 +258,9 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     Example:
         >>> w = kaiming_uniform_(ember.empty(3, 5), mode="fan_in", nonlinearity="relu")
     """
+    # ---- your code (stage 07): kaiming_uniform_ ----
     raise NotImplementedError("Stage 07: implement kaiming_uniform_")
+    # ---- end of your code (stage 07) ----
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
@@ -241,7 +270,9 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     Example:
         >>> w = kaiming_normal_(ember.empty(3, 5), mode="fan_out", nonlinearity="relu")
     """
+    # ---- your code (stage 07): kaiming_normal_ ----
     raise NotImplementedError("Stage 07: implement kaiming_normal_")
+    # ---- end of your code (stage 07) ----
 
 
 # --------------------------------------------------------------------------- orthogonal, sparse
@@ -261,7 +292,9 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         >>> bool(((w @ w.T) - ember.eye(4)).abs().max() < 1e-5)
         True
     """
+    # ---- your code (stage 07): orthogonal_ ----
     raise NotImplementedError("Stage 07: implement orthogonal_")
+    # ---- end of your code (stage 07) ----
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
@@ -278,7 +311,9 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
         15
     """
     rng = default_generator() if generator is None else generator
+    # ---- your code (stage 07): sparse_ ----
     raise NotImplementedError("Stage 07: implement sparse_")
+    # ---- end of your code (stage 07) ----
 
 
 # --------------------------------------------------------------------------- old names

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: floating
 """How every op runs: promote the operands, then call the op's ``ArrayFunction``.
 
 Two paths:
@@ -158,7 +160,9 @@ def floating(input: Tensor) -> Tensor:
     ``exp``, ``sqrt``, true division... of integer tensors give ``float32`` in PyTorch;
     NumPy would give ``float64``, so we convert first.
     """
+    # ---- your code (stage 01): floating ----
     raise NotImplementedError("Stage 01: implement floating")
+    # ---- end of your code (stage 01) ----
 
 
 def require_tensor(value: Any, name: str, argument: str = "input") -> Tensor:

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: _broadcast_pair
 """Broadcasting: the rule that lets ``(5, 1, 3) + (4, 3)`` work and gives shape ``(5, 4, 3)``.
 
 Line the shapes up **from the right**. Two sizes in the same column are compatible when
@@ -31,7 +33,9 @@ def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
             non-singleton dimension 1" (the dimension counted in the result).
     """
     # Hint: pad the shorter shape with leading 1s, then compare column by column.
+    # ---- your code (stage 01): _broadcast_pair ----
     raise NotImplementedError("Stage 01: implement _broadcast_pair")
+    # ---- end of your code (stage 01) ----
 
 
 def broadcast_shapes(*shapes: Any) -> Size:

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: Eq.forward, Ne.forward, Lt.forward, Le.forward, Gt.forward, Ge.forward, equal
 """Comparisons and logic: ``== != < <= > >=``, ``equal``, ``allclose`` and ``& | ^ ~``.
 
 Comparisons broadcast and promote like arithmetic, then return **bool** tensors. They
@@ -24,7 +26,9 @@ class Eq(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Eq.forward ----
         raise NotImplementedError("Stage 01: implement Eq.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class Ne(ArrayFunction):
@@ -32,7 +36,9 @@ class Ne(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Ne.forward ----
         raise NotImplementedError("Stage 01: implement Ne.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class Lt(ArrayFunction):
@@ -40,7 +46,9 @@ class Lt(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Lt.forward ----
         raise NotImplementedError("Stage 01: implement Lt.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class Le(ArrayFunction):
@@ -48,7 +56,9 @@ class Le(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Le.forward ----
         raise NotImplementedError("Stage 01: implement Le.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class Gt(ArrayFunction):
@@ -56,7 +66,9 @@ class Gt(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Gt.forward ----
         raise NotImplementedError("Stage 01: implement Gt.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class Ge(ArrayFunction):
@@ -64,7 +76,9 @@ class Ge(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Ge.forward ----
         raise NotImplementedError("Stage 01: implement Ge.forward")
+        # ---- end of your code (stage 01) ----
 
 
 class BitwiseAnd(ArrayFunction):
@@ -129,33 +143,35 @@ def ge(input: Tensor, other: Any) -> Tensor:
     return binary(Ge, input, other)
 
 
-def _check_integral(*values: Any) -> None:
+def _check_integral(op: str, *values: Any) -> None:
+    """Bitwise ops need integer or bool operands (PyTorch raises RuntimeError too)."""
     for v in values:
         if isinstance(v, Tensor) and v._data.dtype.kind == "f" or isinstance(v, float):
-            raise RuntimeError('"bitwise_cpu" not implemented for \'Float\'')
+            raise RuntimeError(f"{op} is not implemented for floating-point operands: "
+                               "it needs integer or bool tensors")
 
 
 def bitwise_and(input: Tensor, other: Any) -> Tensor:
     """``input & other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_and", input, other)
     return binary(BitwiseAnd, input, other)
 
 
 def bitwise_or(input: Tensor, other: Any) -> Tensor:
     """``input | other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_or", input, other)
     return binary(BitwiseOr, input, other)
 
 
 def bitwise_xor(input: Tensor, other: Any) -> Tensor:
     """``input ^ other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_xor", input, other)
     return binary(BitwiseXor, input, other)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
     """``~input``: bitwise for integers, logical for bool."""
-    _check_integral(input)
+    _check_integral("bitwise_not", input)
     return unary(BitwiseNot, input)
 
 
@@ -182,7 +198,9 @@ def equal(input: Tensor, other: Tensor) -> bool:
         >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1., 2.]))
         True
     """
+    # ---- your code (stage 01): equal ----
     raise NotImplementedError("Stage 01: implement equal")
+    # ---- end of your code (stage 01) ----
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,

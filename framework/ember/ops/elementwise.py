@@ -1,3 +1,8 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: Add.forward, Sub.forward, Mul.forward, Div.forward, Remainder.forward,
+#             Pow.forward, Maximum.forward, Minimum.forward, Where.forward, div
+#   stage 02: Add.backward, Sub.backward, Mul.backward, Div.backward, Remainder.backward,
+#             Pow.backward, _select_backward, Where.backward
 """Binary elementwise arithmetic: ``+ - * / // % **``, ``maximum``, ``minimum``, ``where``.
 
 All of them broadcast (``ember/ops/broadcast.py`` states the rule) and promote their
@@ -16,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
-from ember._dtype import get_default_dtype
+from ember._dtype import bool as bool_
+from ember._dtype import get_default_dtype, unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
@@ -38,11 +44,15 @@ class Add(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Add.forward ----
         raise NotImplementedError("Stage 01: implement Add.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        # ---- your code (stage 02): Add.backward ----
         raise NotImplementedError("Stage 02: implement Add.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Sub(ArrayFunction):
@@ -50,11 +60,15 @@ class Sub(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
+        # ---- your code (stage 01): Sub.forward ----
         raise NotImplementedError("Stage 01: implement Sub.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        # ---- your code (stage 02): Sub.backward ----
         raise NotImplementedError("Stage 02: implement Sub.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Mul(ArrayFunction):
@@ -67,13 +81,17 @@ class Mul(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
+        # ---- your code (stage 01): Mul.forward ----
         raise NotImplementedError("Stage 01: implement Mul.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved_tensors
         needs_a, needs_b = ctx.needs_input_grad[:2]
+        # ---- your code (stage 02): Mul.backward ----
         raise NotImplementedError("Stage 02: implement Mul.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Div(ArrayFunction):
@@ -86,13 +104,17 @@ class Div(ArrayFunction):
     def forward(ctx: Context, a: Any, b: Any, rounding_mode: str | None = None) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
         ctx.rounding_mode = rounding_mode  # for backward (stage 02)
+        # ---- your code (stage 01): Div.forward ----
         raise NotImplementedError("Stage 01: implement Div.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         a, b = ctx.saved_tensors
         needs_a, needs_b = ctx.needs_input_grad[:2]
+        # ---- your code (stage 02): Div.backward ----
         raise NotImplementedError("Stage 02: implement Div.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class FloorDivide(Div):
@@ -100,7 +122,8 @@ class FloorDivide(Div):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+        raise RuntimeError("floor_divide (//) has no derivative, in PyTorch as in ember: for a "
+                           "zero gradient use div(input, other, rounding_mode='floor')")
 
 
 class Remainder(ArrayFunction):
@@ -112,13 +135,17 @@ class Remainder(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
+        # ---- your code (stage 01): Remainder.forward ----
         raise NotImplementedError("Stage 01: implement Remainder.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved_tensors
         needs_a, needs_b = ctx.needs_input_grad[:2]
+        # ---- your code (stage 02): Remainder.backward ----
         raise NotImplementedError("Stage 02: implement Remainder.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Pow(ArrayFunction):
@@ -131,7 +158,9 @@ class Pow(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
+        # ---- your code (stage 01): Pow.forward ----
         raise NotImplementedError("Stage 01: implement Pow.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -139,7 +168,10 @@ class Pow(ArrayFunction):
         needs_a, needs_b = ctx.needs_input_grad[:2]
         xp = get_array_module(grad)
         grad_a = grad_b = None
+        # ---- your code (stage 02): Pow.backward ----
+        # It must define grad_a and grad_b: the code after it reads them.
         raise NotImplementedError("Stage 02: implement Pow.backward")
+        # ---- end of your code (stage 02) ----
         return grad_a, grad_b
 
 
@@ -153,7 +185,9 @@ class Maximum(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
+        # ---- your code (stage 01): Maximum.forward ----
         raise NotImplementedError("Stage 01: implement Maximum.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -170,7 +204,9 @@ class Minimum(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
+        # ---- your code (stage 01): Minimum.forward ----
         raise NotImplementedError("Stage 01: implement Minimum.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -187,7 +223,9 @@ def _select_backward(ctx: Context, grad: Any, a_loses: Any, b_loses: Any,
     """
     needs_a, needs_b = ctx.needs_input_grad[:2]
     xp = get_array_module(grad)
+    # ---- your code (stage 02): _select_backward ----
     raise NotImplementedError("Stage 02: implement _select_backward")
+    # ---- end of your code (stage 02) ----
 
 
 class Where(ArrayFunction):
@@ -200,14 +238,18 @@ class Where(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
         ctx.save_for_backward(condition)  # for backward (stage 02)
+        # ---- your code (stage 01): Where.forward ----
         raise NotImplementedError("Stage 01: implement Where.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         (condition,) = ctx.saved_tensors
         needs_a, needs_b = ctx.needs_input_grad[:2]
         xp = get_array_module(grad)
+        # ---- your code (stage 02): Where.backward ----
         raise NotImplementedError("Stage 02: implement Where.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -266,9 +308,12 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if not isinstance(input, OPERAND_TYPES):
         input = as_operand(input)
     if rounding_mode is not None:
-        _check_integer_division(f"div_{rounding_mode}_cpu", input, other)
+        _check_integer_division(f"div(rounding_mode='{rounding_mode}')", input, other)
     # Hint: NumPy's int / int is float64; PyTorch's is the default dtype (float32).
+    # ---- your code (stage 01): div ----
+    # It must define input and other: the code after it reads them.
     raise NotImplementedError("Stage 01: implement div")
+    # ---- end of your code (stage 01) ----
     return _divide(Div, input, other, rounding_mode)
 
 
@@ -306,14 +351,14 @@ def floor_divide(input: Any, other: Any) -> Tensor:
         other = as_operand(other)
     if not isinstance(input, OPERAND_TYPES):
         input = as_operand(input)
-    _check_integer_division("div_floor_cpu", input, other)
+    _check_integer_division("floor_divide", input, other)
     return _divide(FloorDivide, input, other, "floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:
     """``input % other``; the result has the sign of ``other`` like Python's ``%``."""
     input, other = as_operand(input), as_operand(other)
-    _check_integer_division("remainder_cpu", input, other)
+    _check_integer_division("remainder", input, other)
     with quiet(None):  # x % 0 is nan silently in PyTorch
         return binary(Remainder, input, other)
 
@@ -323,7 +368,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     input, exponent = as_operand(input), as_operand(exponent)
     if _is_bool(input) and _is_bool(exponent):
         if isinstance(exponent, Tensor):
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            raise unsupported_dtype("pow", bool_, "a number dtype for a tensor exponent")
         return input.clone() if exponent else input.eq(input)  # x ** True = x, x ** False = 1
     if _is_integral(input) and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -390,15 +435,16 @@ def _is_integral(value: Any) -> bool:
     return isinstance(value, int)
 
 
-def _check_integer_division(kernel: str, input: Any, other: Any) -> None:
-    """PyTorch's errors for rounded division of bools and integer division by zero."""
+def _check_integer_division(op: str, input: Any, other: Any) -> None:
+    """Rounded division refuses two bools and integer division by zero, as PyTorch does."""
     if _is_bool(input) and _is_bool(other):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        raise unsupported_dtype(op, bool_, "integer or floating-point tensors (try .int())")
     if not (_is_integral(input) and _is_integral(other)):
         return
     divisor = other._data if isinstance(other, Tensor) else other
     if not get_array_module(divisor).all(divisor):
-        raise RuntimeError("ZeroDivisionError")
+        raise RuntimeError(f"{op}: integer division by zero (PyTorch refuses it too); "
+                           "floating-point division gives inf or nan instead")
 
 
 def _is_floating(value: Any) -> bool:

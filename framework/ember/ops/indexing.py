@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: convert_index, setitem
+#   stage 02: GetItem.backward
 """Indexing: ``t[...]`` for reading and ``t[...] = value`` for writing.
 
 **Basic** indices (ints, slices, ``None``, ``...``) select a regular sub-grid, so the
@@ -29,7 +32,9 @@ def convert_index(index: Any) -> Any:
         IndexError: for floating point index tensors, in PyTorch's words.
     """
     # Hint: an index may be one item or a tuple of items; only Tensor items need converting.
+    # ---- your code (stage 01): convert_index ----
     raise NotImplementedError("Stage 01: implement convert_index")
+    # ---- end of your code (stage 01) ----
 
 
 def _as_view_key(key: Any) -> Any:
@@ -109,7 +114,9 @@ class GetItem(ArrayFunction):
         shape, key = ctx.indexed
         xp = get_array_module(grad)
         result = xp.zeros(shape, dtype=grad.dtype)
+        # ---- your code (stage 02): GetItem.backward ----
         raise NotImplementedError("Stage 02: implement GetItem.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def _is_basic(key: Any) -> bool:
@@ -142,7 +149,10 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         raise RuntimeError("Index put requires the source and destination dtypes match, got "
                            f"{_type_name(self)} for the destination and {_type_name(value)} "
                            "for the source.")
+    # ---- your code (stage 01): setitem ----
+    # It must define array: the code after it reads it.
     raise NotImplementedError("Stage 01: implement setitem")
+    # ---- end of your code (stage 01) ----
     try:
         self._data[key] = array
     except IndexError as error:

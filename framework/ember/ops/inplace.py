@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 03: check_inplace
 """In-place ops: ``add_ sub_ mul_ div_ zero_ fill_ clamp_ copy_``, ``+= -= *= /=``, ``t[i] = v``.
 
 An in-place op writes its result into the tensor's own memory and returns the tensor
@@ -61,9 +63,13 @@ def check_inplace(tensor: Tensor) -> None:
         return
     base = getattr(tensor, "_base", None)
     if tensor._requires_grad and tensor.grad_fn is None:
+        # ---- your code (stage 03): check_inplace ----
         raise NotImplementedError("Stage 03: implement check_inplace")
+        # ---- end of your code (stage 03) ----
     if base is not None and base._requires_grad and base.grad_fn is None:
+        # ---- your code (stage 03): check_inplace ----
         raise NotImplementedError("Stage 03: implement check_inplace")
+        # ---- end of your code (stage 03) ----
 
 
 def bump_version(tensor: Tensor) -> None:

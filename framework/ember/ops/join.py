@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: Cat.forward, Stack.forward, cat, stack, split, chunk
+#   stage 02: Cat.backward, Stack.backward, Slice.backward
 """Joining and splitting: ``cat``, ``stack``, ``split``, ``chunk``.
 
 ``cat`` glues tensors along an existing dimension, ``stack`` along a new one (both copy).
@@ -31,13 +34,17 @@ class Cat(ArrayFunction):
     def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
         ctx.axis = axis  # for backward (stage 02)
         ctx.sizes = [array.shape[axis] for array in arrays]  # for backward (stage 02)
+        # ---- your code (stage 01): Cat.forward ----
         raise NotImplementedError("Stage 01: implement Cat.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         axis, sizes = ctx.axis, ctx.sizes
         xp = get_array_module(grad)
+        # ---- your code (stage 02): Cat.backward ----
         raise NotImplementedError("Stage 02: implement Cat.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Stack(ArrayFunction):
@@ -50,12 +57,16 @@ class Stack(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
         ctx.axis = axis  # for backward (stage 02)
+        # ---- your code (stage 01): Stack.forward ----
         raise NotImplementedError("Stage 01: implement Stack.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         xp = get_array_module(grad)
+        # ---- your code (stage 02): Stack.backward ----
         raise NotImplementedError("Stage 02: implement Stack.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Slice(ArrayFunction):
@@ -74,7 +85,9 @@ class Slice(ArrayFunction):
     def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
         axis, start, stop = ctx.piece
         xp = get_array_module(grad)
+        # ---- your code (stage 02): Slice.backward ----
         raise NotImplementedError("Stage 02: implement Slice.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def _common_tensors(tensors: Any, name: str) -> list[Tensor]:
@@ -108,7 +121,9 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     tensors = [t for t in tensors if t.shape != (0,)] or tensors[:1]
     ndim = tensors[0].ndim
     axis = normalize_dim(dim, ndim)
+    # ---- your code (stage 01): cat ----
     raise NotImplementedError("Stage 01: implement cat")
+    # ---- end of your code (stage 01) ----
     return _run(Cat, axis, tensors)
 
 
@@ -121,7 +136,10 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     tensors = _common_tensors(tensors, "stack")
+    # ---- your code (stage 01): stack ----
+    # It must define axis: the code after it reads it.
     raise NotImplementedError("Stage 01: implement stack")
+    # ---- end of your code (stage 01) ----
     return _run(Stack, axis, tensors)
 
 
@@ -151,7 +169,10 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     axis = normalize_dim(dim, tensor.ndim)
     length = tensor.shape[axis]
     # Hint: turn the argument into a list of piece sizes along the axis.
+    # ---- your code (stage 01): split ----
+    # It must define sizes: the code after it reads it.
     raise NotImplementedError("Stage 01: implement split")
+    # ---- end of your code (stage 01) ----
     return _pieces(tensor, axis, sizes)
 
 
@@ -160,7 +181,10 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     length = input.shape[normalize_dim(dim, input.ndim)]
+    # ---- your code (stage 01): chunk ----
+    # It must define size: the code after it reads it.
     raise NotImplementedError("Stage 01: implement chunk")
+    # ---- end of your code (stage 01) ----
     if size == 0:
         return split(input, [0] * chunks, dim) if length == 0 else (input,)
     return split(input, size, dim)

@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: MatMul.forward, check_matmul_shapes, mm, bmm, dot
+#   stage 02: MatMul.backward
 """Matrix products: ``@``/``matmul``, ``mm``, ``bmm``, ``dot``.
 
 ``matmul`` chooses by the number of dimensions, like PyTorch:
@@ -25,7 +28,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import SCALAR_TYPE_NAMES
+from ember._dtype import SCALAR_TYPE_NAMES, unsupported_dtype
+from ember._dtype import bool as bool_
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
@@ -49,7 +53,9 @@ class MatMul(ArrayFunction):
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)  # for backward (stage 02)
         # Hint: make 1-D operands 2-D (a[None, :], b[:, None]), multiply, then drop that dim.
+        # ---- your code (stage 01): MatMul.forward ----
         raise NotImplementedError("Stage 01: implement MatMul.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -57,7 +63,10 @@ class MatMul(ArrayFunction):
         needs_a, needs_b = ctx.needs_input_grad[:2]
         xp = get_array_module(grad)
         grad_a = grad_b = None
+        # ---- your code (stage 02): MatMul.backward ----
+        # It must define grad_a and grad_b: the code after it reads them.
         raise NotImplementedError("Stage 02: implement MatMul.backward")
+        # ---- end of your code (stage 02) ----
         return grad_a, grad_b
 
 
@@ -68,13 +77,10 @@ def _run(input: Tensor, other: Tensor) -> Tensor:
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, input._data, other._data))
 
 
-def _check_not_bool(a: Tensor, b: Tensor) -> None:
-    """PyTorch has no boolean matrix products; name the kernel it would have used."""
-    if a._data.dtype.kind != "b":
-        return
-    kernel = {(1, 1): "dot", (2, 2): "addmm_impl_cpu_", (2, 1): "addmv_impl_cpu",
-              (1, 2): "addmv_impl_cpu"}.get((a.ndim, b.ndim), "bmm")
-    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+def _check_not_bool(a: Tensor, op: str) -> None:
+    """PyTorch has no boolean matrix products (``b`` has ``a``'s dtype: checked before)."""
+    if a._data.dtype.kind == "b":
+        raise unsupported_dtype(op, bool_, "integer or floating-point tensors (try .int())")
 
 
 def _check_same_dtype(a: Tensor, b: Tensor) -> None:
@@ -100,7 +106,9 @@ def check_matmul_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> None:
             mismatch in broadcasting's words.
     """
     # Hint: k of a is a[-1]; k of b is b[0] for 1-D, else b[-2]; batch dims broadcast.
+    # ---- your code (stage 01): check_matmul_shapes ----
     raise NotImplementedError("Stage 01: implement check_matmul_shapes")
+    # ---- end of your code (stage 01) ----
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -121,7 +129,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if a.dtype is not b.dtype:
         _check_same_dtype(input, other)
     if a.dtype.kind == "b":
-        _check_not_bool(input, other)
+        _check_not_bool(input, "matmul")
     if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, a, b))
@@ -129,28 +137,34 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The product of two matrices: ``(n, k) @ (k, m) → (n, m)``; no broadcasting."""
+    # ---- your code (stage 01): mm ----
     raise NotImplementedError("Stage 01: implement mm")
+    # ---- end of your code (stage 01) ----
     if input._data.dtype is not mat2._data.dtype:
         _check_same_dtype(input, mat2)
-    _check_not_bool(input, mat2)
+    _check_not_bool(input, "mm")
     return _run(input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product ``(B, n, k) @ (B, k, m) → (B, n, m)``; no broadcasting."""
+    # ---- your code (stage 01): bmm ----
     raise NotImplementedError("Stage 01: implement bmm")
+    # ---- end of your code (stage 01) ----
     _check_same_dtype(input, mat2)
-    _check_not_bool(input, mat2)
+    _check_not_bool(input, "bmm")
     return _run(input, mat2)
 
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The dot product ``Σ aᵢ bᵢ`` of two 1-D tensors, as a 0-dim tensor."""
+    # ---- your code (stage 01): dot ----
     raise NotImplementedError("Stage 01: implement dot")
+    # ---- end of your code (stage 01) ----
     if input._data.dtype != tensor._data.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
                            f"{_name(input)} and {_name(tensor)}")
-    _check_not_bool(input, tensor)
+    _check_not_bool(input, "dot")
     return _run(input, tensor)
 
 

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 07: Normal.forward, Uniform.forward, normal_, uniform_
 """In-place random fills: ``t.normal_(mean, std)`` and ``t.uniform_(from_, to)`` (stage 07).
 
 They overwrite a tensor with fresh random numbers drawn from ember's global generator
@@ -20,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
+from ember._dtype import from_numpy_dtype, unsupported_dtype
 from ember._random import default_generator
 from ember._tensor import Tensor
 from ember.autograd.function import Context
@@ -33,11 +35,10 @@ def _generator(generator: Any) -> Any:
     return default_generator() if generator is None else generator
 
 
-def _require_float(tensor: Tensor, kernel: str) -> None:
-    """PyTorch's error for drawing real numbers into an integer or bool tensor."""
+def _require_float(tensor: Tensor, op: str) -> None:
+    """Drawing real numbers needs a floating-point tensor (PyTorch refuses the others too)."""
     if tensor._data.dtype.kind != "f":
-        name = SCALAR_TYPE_NAMES[from_numpy_dtype(tensor._data.dtype)]
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+        raise unsupported_dtype(op, from_numpy_dtype(tensor._data.dtype), "a floating-point dtype")
 
 
 def _sampling_dtype(array: Any) -> str:
@@ -60,7 +61,9 @@ class Normal(_RandomFill):
     def forward(ctx: Context, a: Any, mean: float, std: float, generator: Any) -> Any:
         xp = get_array_module(a)
         # Hint: a standard normal draw z becomes mean + std * z.
+        # ---- your code (stage 07): Normal.forward ----
         raise NotImplementedError("Stage 07: implement Normal.forward")
+        # ---- end of your code (stage 07) ----
 
 
 class Uniform(_RandomFill):
@@ -70,7 +73,9 @@ class Uniform(_RandomFill):
     def forward(ctx: Context, a: Any, low: float, high: float, generator: Any) -> Any:
         xp = get_array_module(a)
         # Hint: a draw u from U[0, 1) becomes low + (high - low) * u.
+        # ---- your code (stage 07): Uniform.forward ----
         raise NotImplementedError("Stage 07: implement Uniform.forward")
+        # ---- end of your code (stage 07) ----
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
@@ -95,7 +100,9 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
         ember.Size([2, 3])
     """
     check_inplace(self)  # PyTorch refuses a leaf that requires grad first
+    # ---- your code (stage 07): normal_ ----
     raise NotImplementedError("Stage 07: implement normal_")
+    # ---- end of your code (stage 07) ----
     rng = _generator(generator)
     return apply_inplace(self, lambda t, _: Normal.apply(t, mean, std, rng), check_dtype=False)
 
@@ -126,7 +133,9 @@ def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
         True
     """
     check_inplace(self)  # PyTorch refuses a leaf that requires grad first
+    # ---- your code (stage 07): uniform_ ----
     raise NotImplementedError("Stage 07: implement uniform_")
+    # ---- end of your code (stage 07) ----
     rng = _generator(generator)
     return apply_inplace(self, lambda t, _: Uniform.apply(t, from_, to, rng), check_dtype=False)
 

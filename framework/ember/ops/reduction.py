@@ -1,3 +1,8 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: reduction_axes, Sum.forward, Mean.forward, Prod.forward, Var.forward,
+#             MaxMin.forward, Amax.forward, _sum_dtype, mean, _arg_extreme, _logical
+#   stage 02: expand_reduced, Sum.backward, Mean.backward, Prod.backward, _product_of_others,
+#             Var.backward, Std.backward, MaxMin.backward, Amax.backward
 """Reductions: ``sum mean prod max min argmax argmin std var all any``.
 
 A reduction collapses the dimensions listed in ``dim`` (all of them when ``dim`` is None).
@@ -54,7 +59,9 @@ def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
         IndexError: "Dimension out of range (expected to be in range of [-2, 1], but got 2)".
     """
     # Hint: normalize_dim checks one dim and makes it non-negative.
+    # ---- your code (stage 01): reduction_axes ----
     raise NotImplementedError("Stage 01: implement reduction_axes")
+    # ---- end of your code (stage 01) ----
 
 
 def expand_reduced(grad: Any, shape: tuple[int, ...], axes: Any, keepdim: bool) -> Any:
@@ -71,7 +78,9 @@ def expand_reduced(grad: Any, shape: tuple[int, ...], axes: Any, keepdim: bool) 
                [1., 2.]])
     """
     xp = get_array_module(grad)
+    # ---- your code (stage 02): expand_reduced ----
     raise NotImplementedError("Stage 02: implement expand_reduced")
+    # ---- end of your code (stage 02) ----
 
 
 class Sum(ArrayFunction):
@@ -89,14 +98,18 @@ class Sum(ArrayFunction):
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
         if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
             ctx.reduced = (a.shape, a.dtype, axes, keepdim)
+        # ---- your code (stage 01): Sum.forward ----
         raise NotImplementedError("Stage 01: implement Sum.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
         shape, dtype, axes, keepdim = ctx.reduced
         # sum(dtype=...) may have changed the dtype: the gradient takes the input's again.
         grad = grad.astype(dtype, copy=False)
+        # ---- your code (stage 02): Sum.backward ----
         raise NotImplementedError("Stage 02: implement Sum.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Mean(ArrayFunction):
@@ -106,14 +119,18 @@ class Mean(ArrayFunction):
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool) -> Any:
         if ctx is not NO_GRAD_CTX:  # for backward (stage 02); skipped on the fast path
             ctx.reduced = (a.shape, axes, keepdim)
+        # ---- your code (stage 01): Mean.forward ----
         raise NotImplementedError("Stage 01: implement Mean.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None, None]:
         shape, axes, keepdim = ctx.reduced
         count = _count(shape, range(len(shape)) if axes is None else axes)
         count = count or 1  # an empty input gets an empty gradient (no 0 / 0)
+        # ---- your code (stage 02): Mean.backward ----
         raise NotImplementedError("Stage 02: implement Mean.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -135,14 +152,18 @@ class Prod(ArrayFunction):
     def forward(ctx: Context, a: Any, axes: Any, keepdim: bool, dt: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
         ctx.reduced = (axes, keepdim)  # for backward (stage 02)
+        # ---- your code (stage 01): Prod.forward ----
         raise NotImplementedError("Stage 01: implement Prod.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
         (a,) = ctx.saved_tensors
         axes, keepdim = ctx.reduced
         grad = expand_reduced(grad.astype(a.dtype, copy=False), a.shape, axes, keepdim)
+        # ---- your code (stage 02): Prod.backward ----
         raise NotImplementedError("Stage 02: implement Prod.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def _product_of_others(a: Any, axis: int) -> Any:
@@ -154,7 +175,9 @@ def _product_of_others(a: Any, axis: int) -> Any:
         array([ 0., 10.,  0.])
     """
     xp = get_array_module(a)
+    # ---- your code (stage 02): _product_of_others ----
     raise NotImplementedError("Stage 02: implement _product_of_others")
+    # ---- end of your code (stage 02) ----
 
 
 class Var(ArrayFunction):
@@ -168,7 +191,9 @@ class Var(ArrayFunction):
     def forward(ctx: Context, a: Any, axes: Any, correction: Any, keepdim: bool) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
         ctx.reduced = (axes, correction, keepdim)  # for backward (stage 02)
+        # ---- your code (stage 01): Var.forward ----
         raise NotImplementedError("Stage 01: implement Var.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None, None, None]:
@@ -176,7 +201,9 @@ class Var(ArrayFunction):
         axes, correction, keepdim = ctx.reduced
         count = a.size if axes is None else _count(a.shape, axes)
         grad = expand_reduced(grad, a.shape, axes, keepdim)
+        # ---- your code (stage 02): Var.backward ----
         raise NotImplementedError("Stage 02: implement Var.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Std(ArrayFunction):
@@ -202,7 +229,10 @@ class Std(ArrayFunction):
         with quiet(grad):  # fewer elements than the correction: inf/nan, like forward
             std = xp.sqrt(Var.forward(NO_GRAD_CTX, a, axes, correction, True))
             mean = a.sum(axis=axes, keepdims=True) / count
+            # ---- your code (stage 02): Std.backward ----
+            # It must define grad_a: the code after it reads it.
             raise NotImplementedError("Stage 02: implement Std.backward")
+            # ---- end of your code (stage 02) ----
         return grad_a, None, None, None
 
 
@@ -218,7 +248,9 @@ class MaxMin(ArrayFunction):
         ctx.save_for_backward(a)  # for backward (stage 02)
         ctx.reduced = (axis, keepdim, largest)  # for backward (stage 02)
         # Hint: a.max/a.argmax (and min/argmin) take axis and keepdims; indices are int64.
+        # ---- your code (stage 01): MaxMin.forward ----
         raise NotImplementedError("Stage 01: implement MaxMin.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any, grad_indices: Any = None) -> tuple[Any, ...]:
@@ -228,7 +260,9 @@ class MaxMin(ArrayFunction):
         if grad is None:  # only the indices were used: no gradient reaches a
             return xp.zeros_like(a), None, None, None
         # Hint: xp.put_along_axis writes values at per-slice indices.
+        # ---- your code (stage 02): MaxMin.backward ----
         raise NotImplementedError("Stage 02: implement MaxMin.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Amax(ArrayFunction):
@@ -242,21 +276,27 @@ class Amax(ArrayFunction):
     def forward(ctx: Context, a: Any, largest: bool) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
         ctx.largest = largest  # for backward (stage 02)
+        # ---- your code (stage 01): Amax.forward ----
         raise NotImplementedError("Stage 01: implement Amax.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
         extreme = a.max() if ctx.largest else a.min()
+        # ---- your code (stage 02): Amax.backward ----
         raise NotImplementedError("Stage 02: implement Amax.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def _sum_dtype(input: Tensor, dtype: Any) -> Any:
     """The accumulation dtype: ``dtype`` if given, int64 for integers and bools."""
     if dtype is not None:
         return as_dtype(dtype).numpy
+    # ---- your code (stage 01): _sum_dtype ----
     raise NotImplementedError("Stage 01: implement _sum_dtype")
+    # ---- end of your code (stage 01) ----
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
@@ -292,7 +332,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     """
     if dtype is not None:
         input = input.to(dtype)
+    # ---- your code (stage 01): mean ----
     raise NotImplementedError("Stage 01: implement mean")
+    # ---- end of your code (stage 01) ----
     return unary(Mean, input, reduction_axes(dim, input._data.ndim), keepdim)
 
 
@@ -384,7 +426,9 @@ def _arg_extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tenso
         axis = None  # a 0-dim tensor along "dim 0": its only element
     elif axis is not None and data.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    # ---- your code (stage 01): _arg_extreme ----
     raise NotImplementedError("Stage 01: implement _arg_extreme")
+    # ---- end of your code (stage 01) ----
 
 
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -406,7 +450,10 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def _logical(input: Tensor, dim: Any, keepdim: bool, every: bool) -> Tensor:
     """Shared body of ``all``/``any``; uint8 inputs give uint8 like PyTorch, others bool."""
     axes = reduction_axes(dim, input._data.ndim)
+    # ---- your code (stage 01): _logical ----
+    # It must define result: the code after it reads it.
     raise NotImplementedError("Stage 01: implement _logical")
+    # ---- end of your code (stage 01) ----
     if input._data.dtype == uint8.numpy:
         result = result.astype(uint8.numpy)
     return Tensor._make(result)

@@ -1,3 +1,8 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: infer_size, View.forward, Reshape.forward, Permute.forward, Expand.forward,
+#             Repeat.forward, transpose, squeeze, unsqueeze, flatten, expand
+#   stage 02: View.backward, Reshape.backward, Permute.backward, Expand.backward, sum_to_shape,
+#             Repeat.backward, Contiguous.backward, Clone.backward
 """Shape ops: views that share memory, and the few ops that must copy.
 
 A **view** is a new tensor over the *same* memory with different shape/strides: ``view``,
@@ -41,7 +46,9 @@ def infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
             for input of size 10" when no size fits.
     """
     # Hint: math.prod of the sizes; with one -1 the product is minus the known part.
+    # ---- your code (stage 01): infer_size ----
     raise NotImplementedError("Stage 01: implement infer_size")
+    # ---- end of your code (stage 01) ----
 
 
 class View(ArrayFunction):
@@ -55,11 +62,15 @@ class View(ArrayFunction):
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape  # for backward (stage 02)
         # Hint: a.reshape(shape, copy=False) raises ValueError when a view is impossible.
+        # ---- your code (stage 01): View.forward ----
         raise NotImplementedError("Stage 01: implement View.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        # ---- your code (stage 02): View.backward ----
         raise NotImplementedError("Stage 02: implement View.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Squeeze(View):
@@ -80,11 +91,15 @@ class Reshape(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape  # for backward (stage 02)
+        # ---- your code (stage 01): Reshape.forward ----
         raise NotImplementedError("Stage 01: implement Reshape.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        # ---- your code (stage 02): Reshape.backward ----
         raise NotImplementedError("Stage 02: implement Reshape.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Permute(ArrayFunction):
@@ -97,12 +112,16 @@ class Permute(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, dims: tuple[int, ...]) -> Any:
         ctx.dims = dims  # for backward (stage 02)
+        # ---- your code (stage 01): Permute.forward ----
         raise NotImplementedError("Stage 01: implement Permute.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         dims = ctx.dims
+        # ---- your code (stage 02): Permute.backward ----
         raise NotImplementedError("Stage 02: implement Permute.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Transpose(Permute):
@@ -127,11 +146,15 @@ class Expand(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape  # for backward (stage 02)
+        # ---- your code (stage 01): Expand.forward ----
         raise NotImplementedError("Stage 01: implement Expand.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        # ---- your code (stage 02): Expand.backward ----
         raise NotImplementedError("Stage 02: implement Expand.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -142,7 +165,9 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
         >>> sum_to_shape(np.ones((2, 3)), (3,))
         array([2., 2., 2.])
     """
+    # ---- your code (stage 02): sum_to_shape ----
     raise NotImplementedError("Stage 02: implement sum_to_shape")
+    # ---- end of your code (stage 02) ----
 
 
 class Repeat(ArrayFunction):
@@ -155,13 +180,17 @@ class Repeat(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, repeats: tuple[int, ...]) -> Any:
         ctx.repeated = (a.shape, repeats)  # for backward (stage 02)
+        # ---- your code (stage 01): Repeat.forward ----
         raise NotImplementedError("Stage 01: implement Repeat.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         shape, repeats = ctx.repeated
         padded = (1,) * (len(repeats) - len(shape)) + tuple(shape)  # tile adds leading 1s
+        # ---- your code (stage 02): Repeat.backward ----
         raise NotImplementedError("Stage 02: implement Repeat.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Contiguous(ArrayFunction):
@@ -173,7 +202,9 @@ class Contiguous(ArrayFunction):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        # ---- your code (stage 02): Contiguous.backward ----
         raise NotImplementedError("Stage 02: implement Contiguous.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Clone(ArrayFunction):
@@ -185,7 +216,9 @@ class Clone(ArrayFunction):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        # ---- your code (stage 02): Clone.backward ----
         raise NotImplementedError("Stage 02: implement Clone.backward")
+        # ---- end of your code (stage 02) ----
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
@@ -241,7 +274,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     if ndim == 0:  # dims 0 and -1 of a 0-dim tensor name the tensor itself
         normalize_dim(dim0, ndim), normalize_dim(dim1, ndim)
         return unary(View, input, ())
+    # ---- your code (stage 01): transpose ----
+    # It must define axes: the code after it reads it.
     raise NotImplementedError("Stage 01: implement transpose")
+    # ---- end of your code (stage 01) ----
     return unary(Transpose, input, tuple(axes))
 
 
@@ -281,14 +317,20 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
         for d in (() if dim is None else (dim,) if isinstance(dim, int) else dim):
             normalize_dim(d, 0)
         return unary(View, input, ())
+    # ---- your code (stage 01): squeeze ----
+    # It must define new_shape: the code after it reads it.
     raise NotImplementedError("Stage 01: implement squeeze")
+    # ---- end of your code (stage 01) ----
     return unary(Squeeze if dim is None else SqueezeDim, input, new_shape)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A view with a new size-1 dimension inserted at position ``dim``."""
     shape = input._data.shape
+    # ---- your code (stage 01): unsqueeze ----
+    # It must define new_shape: the code after it reads it.
     raise NotImplementedError("Stage 01: implement unsqueeze")
+    # ---- end of your code (stage 01) ----
     return unary(Unsqueeze, input, new_shape)
 
 
@@ -298,7 +340,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if not shape:  # a 0-dim tensor flattens to one element; its dims are 0 and -1
         normalize_dim(start_dim, 1), normalize_dim(end_dim, 1)
         return reshape(input, 1)
+    # ---- your code (stage 01): flatten ----
     raise NotImplementedError("Stage 01: implement flatten")
+    # ---- end of your code (stage 01) ----
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
@@ -308,7 +352,10 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     """
     sizes = tuple(shape_args(sizes))
     shape = input._data.shape
+    # ---- your code (stage 01): expand ----
+    # It must define target: the code after it reads it.
     raise NotImplementedError("Stage 01: implement expand")
+    # ---- end of your code (stage 01) ----
     return unary(Expand, input, tuple(target))
 
 

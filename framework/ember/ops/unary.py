@@ -1,3 +1,10 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 01: Neg.forward, Abs.forward, Exp.forward, Log.forward, Sqrt.forward, Sin.forward,
+#             Cos.forward, Tanh.forward, Sigmoid.forward, Relu.forward, Sign.forward,
+#             Clamp.forward
+#   stage 02: Neg.backward, Abs.backward, Exp.backward, Log.backward, Sqrt.backward,
+#             Sin.backward, Cos.backward, Tanh.backward, Sigmoid.backward, Relu.backward,
+#             Sign.backward, Clamp.backward
 """One-tensor elementwise math: ``neg abs exp log sqrt sin cos tanh sigmoid relu sign clamp``.
 
 Functions of real analysis (``exp``, ``log``, ``sqrt``, ``sin``, ``cos``, ``tanh``,
@@ -16,6 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
+from ember._dtype import bool as bool_
+from ember._dtype import unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
@@ -26,11 +35,15 @@ class Neg(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        # ---- your code (stage 01): Neg.forward ----
         raise NotImplementedError("Stage 01: implement Neg.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        # ---- your code (stage 02): Neg.backward ----
         raise NotImplementedError("Stage 02: implement Neg.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Abs(ArrayFunction):
@@ -39,13 +52,17 @@ class Abs(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Abs.forward ----
         raise NotImplementedError("Stage 01: implement Abs.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Abs.backward ----
         raise NotImplementedError("Stage 02: implement Abs.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Exp(ArrayFunction):
@@ -54,13 +71,17 @@ class Exp(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Exp.forward ----
         raise NotImplementedError("Stage 01: implement Exp.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Exp.backward ----
         raise NotImplementedError("Stage 02: implement Exp.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Log(ArrayFunction):
@@ -69,12 +90,16 @@ class Log(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Log.forward ----
         raise NotImplementedError("Stage 01: implement Log.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
+        # ---- your code (stage 02): Log.backward ----
         raise NotImplementedError("Stage 02: implement Log.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Sqrt(ArrayFunction):
@@ -83,13 +108,17 @@ class Sqrt(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Sqrt.forward ----
         raise NotImplementedError("Stage 01: implement Sqrt.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Sqrt.backward ----
         raise NotImplementedError("Stage 02: implement Sqrt.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Sin(ArrayFunction):
@@ -98,13 +127,17 @@ class Sin(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Sin.forward ----
         raise NotImplementedError("Stage 01: implement Sin.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Sin.backward ----
         raise NotImplementedError("Stage 02: implement Sin.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Cos(ArrayFunction):
@@ -113,13 +146,17 @@ class Cos(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Cos.forward ----
         raise NotImplementedError("Stage 01: implement Cos.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Cos.backward ----
         raise NotImplementedError("Stage 02: implement Cos.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Tanh(ArrayFunction):
@@ -128,13 +165,17 @@ class Tanh(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Tanh.forward ----
         raise NotImplementedError("Stage 01: implement Tanh.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 02): Tanh.backward ----
         raise NotImplementedError("Stage 02: implement Tanh.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Sigmoid(ArrayFunction):
@@ -150,12 +191,16 @@ class Sigmoid(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Sigmoid.forward ----
         raise NotImplementedError("Stage 01: implement Sigmoid.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
+        # ---- your code (stage 02): Sigmoid.backward ----
         raise NotImplementedError("Stage 02: implement Sigmoid.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Relu(ArrayFunction):
@@ -164,12 +209,16 @@ class Relu(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
+        # ---- your code (stage 01): Relu.forward ----
         raise NotImplementedError("Stage 01: implement Relu.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (a,) = ctx.saved_tensors
+        # ---- your code (stage 02): Relu.backward ----
         raise NotImplementedError("Stage 02: implement Relu.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Sign(ArrayFunction):
@@ -177,11 +226,15 @@ class Sign(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
+        # ---- your code (stage 01): Sign.forward ----
         raise NotImplementedError("Stage 01: implement Sign.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        # ---- your code (stage 02): Sign.backward ----
         raise NotImplementedError("Stage 02: implement Sign.backward")
+        # ---- end of your code (stage 02) ----
 
 
 class Clamp(ArrayFunction):
@@ -196,7 +249,9 @@ class Clamp(ArrayFunction):
     def forward(ctx: Context, a: Any, low: Any, high: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
         ctx.bounds = (low, high)  # for backward (stage 02)
+        # ---- your code (stage 01): Clamp.forward ----
         raise NotImplementedError("Stage 01: implement Clamp.forward")
+        # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
@@ -205,7 +260,10 @@ class Clamp(ArrayFunction):
         needs_a, needs_low, needs_high = ctx.needs_input_grad[:3]
         xp = get_array_module(a)
         grad_a = grad_low = grad_high = None
+        # ---- your code (stage 02): Clamp.backward ----
+        # It must define grad_a, grad_low and grad_high: the code after it reads them.
         raise NotImplementedError("Stage 02: implement Clamp.backward")
+        # ---- end of your code (stage 02) ----
         return grad_a, grad_low, grad_high
 
 
@@ -227,7 +285,7 @@ def neg(input: Tensor) -> Tensor:
 def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
     """``|input|`` elementwise."""
     if input._data.dtype.kind == "b":
-        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+        raise unsupported_dtype("abs", bool_, "a number dtype (for bool, abs is the identity)")
     return unary(Abs, input)
 
 

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 02: SGD._update
 """``SGD``: stochastic gradient descent with momentum, PyTorch's update rule.
 
 Example:
@@ -78,4 +80,6 @@ class SGD(Optimizer):
         lr, momentum = group["lr"], group["momentum"]
         # Hint: follow the algorithm of the class docstring with tensor ops; update the
         # parameter in place (param.add_(...)) so that its memory is kept.
+        # ---- your code (stage 02): SGD._update ----
         raise NotImplementedError("Stage 02: implement SGD._update")
+        # ---- end of your code (stage 02) ----

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 03: Session._evaluate, Session._run_while, Session._run_cond
 """``Session``: where a static graph finally computes something.
 
 ``session.run(fetches, feed_dict)`` evaluates the nodes in ``fetches`` and only what they
@@ -131,7 +133,9 @@ class Session:
         Hint: no recursion (graphs can be deep); keep a stack of nodes still to compute.
         A node whose inputs are all in ``cache`` can be computed with ``self._compute``.
         """
+        # ---- your code (stage 03): Session._evaluate ----
         raise NotImplementedError("Stage 03: implement Session._evaluate")
+        # ---- end of your code (stage 03) ----
 
     def _compute(self, node: Node, cache: MutableMapping) -> Any:
         """The value of one node whose inputs are already in ``cache``."""
@@ -183,7 +187,9 @@ class Session:
         loop_vars, predicate = node.attrs["loop_vars"], node.attrs["cond"]
         body, limit = node.attrs["body"], node.attrs["maximum_iterations"]
         values = [cache[i] for i in node.inputs[:len(loop_vars)]]
+        # ---- your code (stage 03): Session._run_while ----
         raise NotImplementedError("Stage 03: implement Session._run_while")
+        # ---- end of your code (stage 03) ----
 
     def _run_cond(self, node: Node, cache: MutableMapping) -> tuple:
         """The values of the branch an ``If`` node selects.
@@ -192,4 +198,6 @@ class Session:
         ``node.attrs["false"]`` are the output nodes of the two branches. Only the
         selected branch may run (it may assign variables, or fail on the other's data).
         """
+        # ---- your code (stage 03): Session._run_cond ----
         raise NotImplementedError("Stage 03: implement Session._run_cond")
+        # ---- end of your code (stage 03) ----

@@ -141,33 +141,35 @@ def ge(input: Tensor, other: Any) -> Tensor:
     return binary(Ge, input, other)
 
 
-def _check_integral(*values: Any) -> None:
+def _check_integral(op: str, *values: Any) -> None:
+    """Bitwise ops need integer or bool operands (PyTorch raises RuntimeError too)."""
     for v in values:
         if isinstance(v, Tensor) and v._data.dtype.kind == "f" or isinstance(v, float):
-            raise RuntimeError('"bitwise_cpu" not implemented for \'Float\'')
+            raise RuntimeError(f"{op} is not implemented for floating-point operands: "
+                               "it needs integer or bool tensors")
 
 
 def bitwise_and(input: Tensor, other: Any) -> Tensor:
     """``input & other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_and", input, other)
     return binary(BitwiseAnd, input, other)
 
 
 def bitwise_or(input: Tensor, other: Any) -> Tensor:
     """``input | other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_or", input, other)
     return binary(BitwiseOr, input, other)
 
 
 def bitwise_xor(input: Tensor, other: Any) -> Tensor:
     """``input ^ other``: bitwise for integers, logical for bool."""
-    _check_integral(input, other)
+    _check_integral("bitwise_xor", input, other)
     return binary(BitwiseXor, input, other)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
     """``~input``: bitwise for integers, logical for bool."""
-    _check_integral(input)
+    _check_integral("bitwise_not", input)
     return unary(BitwiseNot, input)
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
-from ember._dtype import get_default_dtype
+from ember._dtype import bool as bool_
+from ember._dtype import get_default_dtype, unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
@@ -132,7 +133,8 @@ class FloorDivide(Div):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+        raise RuntimeError("floor_divide (//) has no derivative, in PyTorch as in ember: for a "
+                           "zero gradient use div(input, other, rounding_mode='floor')")
 
 
 class Remainder(ArrayFunction):
@@ -331,7 +333,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if not isinstance(input, OPERAND_TYPES):
         input = as_operand(input)
     if rounding_mode is not None:
-        _check_integer_division(f"div_{rounding_mode}_cpu", input, other)
+        _check_integer_division(f"div(rounding_mode='{rounding_mode}')", input, other)
     # Hint: NumPy's int / int is float64; PyTorch's is the default dtype (float32).
     ### BEGIN SOLUTION 01
     if rounding_mode is None and not (_is_floating(input) or _is_floating(other)):
@@ -377,14 +379,14 @@ def floor_divide(input: Any, other: Any) -> Tensor:
         other = as_operand(other)
     if not isinstance(input, OPERAND_TYPES):
         input = as_operand(input)
-    _check_integer_division("div_floor_cpu", input, other)
+    _check_integer_division("floor_divide", input, other)
     return _divide(FloorDivide, input, other, "floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:
     """``input % other``; the result has the sign of ``other`` like Python's ``%``."""
     input, other = as_operand(input), as_operand(other)
-    _check_integer_division("remainder_cpu", input, other)
+    _check_integer_division("remainder", input, other)
     with quiet(None):  # x % 0 is nan silently in PyTorch
         return binary(Remainder, input, other)
 
@@ -394,7 +396,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     input, exponent = as_operand(input), as_operand(exponent)
     if _is_bool(input) and _is_bool(exponent):
         if isinstance(exponent, Tensor):
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+            raise unsupported_dtype("pow", bool_, "a number dtype for a tensor exponent")
         return input.clone() if exponent else input.eq(input)  # x ** True = x, x ** False = 1
     if _is_integral(input) and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -461,15 +463,16 @@ def _is_integral(value: Any) -> bool:
     return isinstance(value, int)
 
 
-def _check_integer_division(kernel: str, input: Any, other: Any) -> None:
-    """PyTorch's errors for rounded division of bools and integer division by zero."""
+def _check_integer_division(op: str, input: Any, other: Any) -> None:
+    """Rounded division refuses two bools and integer division by zero, as PyTorch does."""
     if _is_bool(input) and _is_bool(other):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        raise unsupported_dtype(op, bool_, "integer or floating-point tensors (try .int())")
     if not (_is_integral(input) and _is_integral(other)):
         return
     divisor = other._data if isinstance(other, Tensor) else other
     if not get_array_module(divisor).all(divisor):
-        raise RuntimeError("ZeroDivisionError")
+        raise RuntimeError(f"{op}: integer division by zero (PyTorch refuses it too); "
+                           "floating-point division gives inf or nan instead")
 
 
 def _is_floating(value: Any) -> bool:

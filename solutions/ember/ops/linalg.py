@@ -25,7 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import SCALAR_TYPE_NAMES
+from ember._dtype import SCALAR_TYPE_NAMES, unsupported_dtype
+from ember._dtype import bool as bool_
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
@@ -97,13 +98,10 @@ def _run(input: Tensor, other: Tensor) -> Tensor:
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, input._data, other._data))
 
 
-def _check_not_bool(a: Tensor, b: Tensor) -> None:
-    """PyTorch has no boolean matrix products; name the kernel it would have used."""
-    if a._data.dtype.kind != "b":
-        return
-    kernel = {(1, 1): "dot", (2, 2): "addmm_impl_cpu_", (2, 1): "addmv_impl_cpu",
-              (1, 2): "addmv_impl_cpu"}.get((a.ndim, b.ndim), "bmm")
-    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+def _check_not_bool(a: Tensor, op: str) -> None:
+    """PyTorch has no boolean matrix products (``b`` has ``a``'s dtype: checked before)."""
+    if a._data.dtype.kind == "b":
+        raise unsupported_dtype(op, bool_, "integer or floating-point tensors (try .int())")
 
 
 def _check_same_dtype(a: Tensor, b: Tensor) -> None:
@@ -179,7 +177,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if a.dtype is not b.dtype:
         _check_same_dtype(input, other)
     if a.dtype.kind == "b":
-        _check_not_bool(input, other)
+        _check_not_bool(input, "matmul")
     if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, a, b))
@@ -199,7 +197,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     ### END SOLUTION
     if input._data.dtype is not mat2._data.dtype:
         _check_same_dtype(input, mat2)
-    _check_not_bool(input, mat2)
+    _check_not_bool(input, "mm")
     return _run(input, mat2)
 
 
@@ -216,7 +214,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
                            f"[{batch}, {k}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     ### END SOLUTION
     _check_same_dtype(input, mat2)
-    _check_not_bool(input, mat2)
+    _check_not_bool(input, "bmm")
     return _run(input, mat2)
 
 
@@ -231,7 +229,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     if input._data.dtype != tensor._data.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
                            f"{_name(input)} and {_name(tensor)}")
-    _check_not_bool(input, tensor)
+    _check_not_bool(input, "dot")
     return _run(input, tensor)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
+from ember._dtype import from_numpy_dtype, unsupported_dtype
 from ember._random import default_generator
 from ember._tensor import Tensor
 from ember.autograd.function import Context
@@ -33,11 +33,10 @@ def _generator(generator: Any) -> Any:
     return default_generator() if generator is None else generator
 
 
-def _require_float(tensor: Tensor, kernel: str) -> None:
-    """PyTorch's error for drawing real numbers into an integer or bool tensor."""
+def _require_float(tensor: Tensor, op: str) -> None:
+    """Drawing real numbers needs a floating-point tensor (PyTorch refuses the others too)."""
     if tensor._data.dtype.kind != "f":
-        name = SCALAR_TYPE_NAMES[from_numpy_dtype(tensor._data.dtype)]
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+        raise unsupported_dtype(op, from_numpy_dtype(tensor._data.dtype), "a floating-point dtype")
 
 
 def _sampling_dtype(array: Any) -> str:
@@ -104,7 +103,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
     ### BEGIN SOLUTION 07
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    _require_float(self, "normal_kernel_cpu")
+    _require_float(self, "normal_")
     ### END SOLUTION
     rng = _generator(generator)
     return apply_inplace(self, lambda t, _: Normal.apply(t, mean, std, rng), check_dtype=False)
@@ -137,7 +136,7 @@ def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
     """
     check_inplace(self)  # PyTorch refuses a leaf that requires grad first
     ### BEGIN SOLUTION 07
-    _require_float(self, "check_uniform_bounds")
+    _require_float(self, "uniform_")
     if from_ > to:
         raise RuntimeError(
             f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")

@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
+from ember._dtype import bool as bool_
+from ember._dtype import unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
@@ -294,7 +296,7 @@ def neg(input: Tensor) -> Tensor:
 def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
     """``|input|`` elementwise."""
     if input._data.dtype.kind == "b":
-        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+        raise unsupported_dtype("abs", bool_, "a number dtype (for bool, abs is the identity)")
     return unary(Abs, input)
 
 

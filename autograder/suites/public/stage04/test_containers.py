@@ -82,7 +82,8 @@ def test_sequential_append_setitem_delitem():
     assert isinstance(seq[0], _AddOne), "seq[i] = module replaces a child"
     seq.append(_Scale(5))
     del seq[0]
-    assert list(seq._modules) == ["0", "1"], "after del, the children are renumbered"
+    assert [name for name, _ in seq.named_children()] == ["0", "1"], (
+        "after del, the children are renumbered")
     assert [m.w.item() for m in seq] == [2.0, 5.0], "del removed the right child"
 
 
@@ -101,6 +102,11 @@ def test_module_list_registers_and_behaves_like_a_list():
     assert list(part._modules) == ["0", "1"], "a ModuleList slice is renumbered from 0"
     with pytest.raises(IndexError, match="index 6 is out of range"):
         layers[6]
+    del layers[0]
+    del layers[-2:]
+    assert [m.w.item() for m in layers] == [1, 2, 3], "del of an index and of a slice"
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2"], (
+        "after del, the children are renumbered from 0")
 
 
 def test_module_list_inside_a_model():

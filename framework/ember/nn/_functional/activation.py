@@ -1,3 +1,7 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: relu, LeakyRelu.forward, LeakyRelu.backward, Gelu.forward, Gelu.backward, tanh,
+#             _log_softmax, Softmax.forward, Softmax.backward, LogSoftmax.forward,
+#             LogSoftmax.backward
 """Activations as functions: ``relu leaky_relu gelu tanh softmax log_softmax``.
 
 ``sigmoid`` lives in ``ember.nn.functional`` since stage 02. ``relu`` and ``tanh`` reuse
@@ -21,7 +25,7 @@ import warnings
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import as_dtype
+from ember._dtype import as_dtype, from_numpy_dtype, unsupported_dtype
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import ArrayFunction, Context
 from ember.ops import unary
@@ -34,14 +38,10 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 
 
-def _check_floating(input: Tensor, kernel: str) -> None:
-    """PyTorch's error for integer inputs of the float-only activations."""
-    kind = input._data.dtype.kind
-    if kind != "f":
-        name = {"i": "Long", "u": "Byte", "b": "Bool"}.get(kind, "Long")
-        if input._data.dtype.itemsize == 4 and kind == "i":
-            name = "Int"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+def _check_floating(input: Tensor, op: str) -> None:
+    """The float-only activations refuse integer and bool inputs, as in PyTorch."""
+    if input._data.dtype.kind != "f":
+        raise unsupported_dtype(op, from_numpy_dtype(input._data.dtype), "a floating-point dtype")
 
 
 # --------------------------------------------------------------------------- relu family
@@ -57,7 +57,9 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         >>> ember.nn.functional.relu(ember.tensor([-1., 2.]))
         tensor([0., 2.])
     """
+    # ---- your code (stage 04): relu ----
     raise NotImplementedError("Stage 04: implement relu")
+    # ---- end of your code (stage 04) ----
 
 
 class LeakyRelu(ArrayFunction):
@@ -67,12 +69,16 @@ class LeakyRelu(ArrayFunction):
     def forward(ctx: Context, a: Any, slope: float) -> Any:
         ctx.save_for_backward(a)
         ctx.slope = slope
+        # ---- your code (stage 04): LeakyRelu.forward ----
         raise NotImplementedError("Stage 04: implement LeakyRelu.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (a,) = ctx.saved_tensors
+        # ---- your code (stage 04): LeakyRelu.backward ----
         raise NotImplementedError("Stage 04: implement LeakyRelu.backward")
+        # ---- end of your code (stage 04) ----
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -83,7 +89,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         >>> ember.nn.functional.leaky_relu(ember.tensor([-2., 3.]), 0.5)
         tensor([-1.,  3.])
     """
-    _check_floating(input, "leaky_relu_cpu")
+    _check_floating(input, "leaky_relu")
     if inplace:
         return apply_inplace(input, lambda t, _: run_unary(LeakyRelu, t, negative_slope))
     return run_unary(LeakyRelu, input, negative_slope)
@@ -144,13 +150,17 @@ class Gelu(ArrayFunction):
         ctx.save_for_backward(a)
         ctx.approximate = approximate
         xp = get_array_module(a)
+        # ---- your code (stage 04): Gelu.forward ----
         raise NotImplementedError("Stage 04: implement Gelu.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (a,) = ctx.saved_tensors
         xp = get_array_module(a)
+        # ---- your code (stage 04): Gelu.backward ----
         raise NotImplementedError("Stage 04: implement Gelu.backward")
+        # ---- end of your code (stage 04) ----
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -167,13 +177,15 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    _check_floating(input, "GeluKernelImpl")
+    _check_floating(input, "gelu")
     return run_unary(Gelu, input, approximate)
 
 
 def tanh(input: Tensor) -> Tensor:
     """(e^x - e^-x) / (e^x + e^-x), elementwise; d/dx = 1 - tanh²(x)."""
+    # ---- your code (stage 04): tanh ----
     raise NotImplementedError("Stage 04: implement tanh")
+    # ---- end of your code (stage 04) ----
 
 
 # --------------------------------------------------------------------------- softmax
@@ -206,7 +218,9 @@ def _log_softmax(a: Any, axis: int) -> Any:
     """
     xp = get_array_module(a)
     # Hint: amax_keepdims and sum_keepdims are a.max / a.sum(axis, keepdims=True).
+    # ---- your code (stage 04): _log_softmax ----
     raise NotImplementedError("Stage 04: implement _log_softmax")
+    # ---- end of your code (stage 04) ----
 
 
 class Softmax(ArrayFunction):
@@ -217,12 +231,16 @@ class Softmax(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         ctx.axis = axis
+        # ---- your code (stage 04): Softmax.forward ----
         raise NotImplementedError("Stage 04: implement Softmax.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (out,) = ctx.saved_tensors
+        # ---- your code (stage 04): Softmax.backward ----
         raise NotImplementedError("Stage 04: implement Softmax.backward")
+        # ---- end of your code (stage 04) ----
 
 
 class LogSoftmax(ArrayFunction):
@@ -231,13 +249,17 @@ class LogSoftmax(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         ctx.axis = axis
+        # ---- your code (stage 04): LogSoftmax.forward ----
         raise NotImplementedError("Stage 04: implement LogSoftmax.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
         (out,) = ctx.saved_tensors
         xp = get_array_module(out)
+        # ---- your code (stage 04): LogSoftmax.backward ----
         raise NotImplementedError("Stage 04: implement LogSoftmax.backward")
+        # ---- end of your code (stage 04) ----
 
 
 def _softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
@@ -254,20 +276,12 @@ def _softmax_call(fn: type[ArrayFunction], name: str, input: Tensor, dim: Any,
         input = input.to(as_dtype(dtype))
     if dim is None:
         dim = _softmax_dim(name, input.dim(), stacklevel + 1)
-    kind = input._data.dtype.kind
-    if kind != "f":
-        raise NotImplementedError(f'"{name}_lastdim_kernel_impl" not implemented for '
-                                  f"'{_int_name(input)}'")
+    _check_floating(input, name)
     ndim = input._data.ndim
     axis = normalize_dim(dim, ndim) if ndim else 0
     if ndim == 0:  # a single number: softmax is 1, log-softmax 0 (as 1-element vectors)
         return run_unary(fn, input.reshape(1), 0).reshape(())
     return run_unary(fn, input, axis)
-
-
-def _int_name(input: Tensor) -> str:
-    dt = input._data.dtype
-    return {"b": "Bool", "u": "Byte"}.get(dt.kind, "Int" if dt.itemsize == 4 else "Long")
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: windows, add_windows, Convolution.forward, Convolution.backward, _input_grad
 """Convolution, ``F.conv2d``: one fused op built on im2col (sliding windows + a matmul).
 
 A 2-D convolution (a cross-correlation, as in every deep-learning library: the kernel is
@@ -73,7 +75,9 @@ def windows(x: Any, kernel: tuple[int, int], stride: tuple[int, int],
     """
     # Hint: x.strides gives the byte steps of (n, c, h, w); moving i (kernel row) by one
     # moves dh rows of x, moving p (output row) by one moves sh rows of x.
+    # ---- your code (stage 04): windows ----
     raise NotImplementedError("Stage 04: implement windows")
+    # ---- end of your code (stage 04) ----
 
 
 def add_windows(target: Any, cols: Any, stride: tuple[int, int],
@@ -84,7 +88,9 @@ def add_windows(target: Any, cols: Any, stride: tuple[int, int],
     One strided slice per kernel offset (i, j): a loop of kh·kw steps, each adding a whole
     (N, C, OH, OW) block, so overlapping windows add up correctly without ``add.at``.
     """
+    # ---- your code (stage 04): add_windows ----
     raise NotImplementedError("Stage 04: implement add_windows")
+    # ---- end of your code (stage 04) ----
 
 
 #: Scratch arrays of the backward pass, by (role, shape, dtype); see ``scratch``.
@@ -138,7 +144,10 @@ class Convolution(ArrayFunction):
         ctx.geometry = (x.shape, stride, pads, dilation, groups, unbatched)
         # Hint: windows(...) of the padded x, reshaped (this copies: the im2col matrix) to
         # (N, G, K, L); the weight to (G, O/G, K); one broadcast matmul; add the bias.
+        # ---- your code (stage 04): Convolution.forward ----
+        # It must define out: the code after it reads it.
         raise NotImplementedError("Stage 04: implement Convolution.forward")
+        # ---- end of your code (stage 04) ----
         return out[0] if unbatched else out
 
     @staticmethod
@@ -150,7 +159,10 @@ class Convolution(ArrayFunction):
         if unbatched:
             grad = grad[None]
         grad_x = grad_w = grad_b = None
+        # ---- your code (stage 04): Convolution.backward ----
+        # It must define grad_w, grad_b and grad_x: the code after it reads them.
         raise NotImplementedError("Stage 04: implement Convolution.backward")
+        # ---- end of your code (stage 04) ----
         return grad_x, grad_w, grad_b, None, None, None, None
 
 
@@ -175,7 +187,9 @@ def _input_grad(g: Any, w: Any, shape: tuple[int, ...], stride: tuple[int, int],
     wide = scratch("wide", (n, groups, out_ch // groups, oh, wp), g.dtype, xp)
     wide.fill(0)
     wide[..., :stride[1] * (ow - 1) + 1:stride[1]] = g.reshape(*g.shape[:3], oh, ow)
+    # ---- your code (stage 04): _input_grad ----
     raise NotImplementedError("Stage 04: implement _input_grad")
+    # ---- end of your code (stage 04) ----
 
 
 def _padding(padding: Any, kernel: tuple[int, int], stride: tuple[int, int],

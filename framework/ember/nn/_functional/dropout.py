@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: dropout
 """``F.dropout``: zero random elements during training, scale the others up.
 
 Example:
@@ -43,7 +45,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     draws = default_generator().random(data.shape,
                                        dtype="float32" if data.dtype.itemsize <= 4 else "float64")
     # Hint: keep where draws >= p; the mask holds 0 or 1 / (1 - p) (all zeros when p = 1).
+    # ---- your code (stage 04): dropout ----
+    # It must define mask: the code after it reads it.
     raise NotImplementedError("Stage 04: implement dropout")
+    # ---- end of your code (stage 04) ----
     return input.mul_(mask) if inplace else input * mask
 
 

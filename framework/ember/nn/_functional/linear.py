@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Addmm.forward, Addmm.backward
 """``F.linear``: the affine map ``y = x Wᵀ + b`` of ``nn.Linear``, fused into one op.
 
 PyTorch stores the weight as (out_features, in_features), one *row* per output unit, so
@@ -33,7 +35,9 @@ class Addmm(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, x: Any, w: Any, b: Any) -> Any:
         ctx.save_for_backward(x, w)
+        # ---- your code (stage 04): Addmm.forward ----
         raise NotImplementedError("Stage 04: implement Addmm.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
@@ -41,7 +45,10 @@ class Addmm(ArrayFunction):
         needs_x, needs_w, needs_b = ctx.needs_input_grad
         grad_x = grad_w = grad_b = None
         # Hint: flatten the leading dimensions: g2 = grad.reshape(-1, out), x2 likewise.
+        # ---- your code (stage 04): Addmm.backward ----
+        # It must define grad_x, grad_w and grad_b: the code after it reads them.
         raise NotImplementedError("Stage 04: implement Addmm.backward")
+        # ---- end of your code (stage 04) ----
         return grad_x, grad_w, grad_b
 
 

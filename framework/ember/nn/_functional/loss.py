@@ -1,3 +1,8 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: l1_loss, _nll, _nll_backward, CrossEntropy.backward, _smoothing_term,
+#             cross_entropy, _cross_entropy_probabilities, BinaryCrossEntropy.forward,
+#             BinaryCrossEntropy.backward, BinaryCrossEntropyWithLogits.forward,
+#             BinaryCrossEntropyWithLogits.backward
 """Loss functions: ``l1_loss nll_loss cross_entropy binary_cross_entropy
 binary_cross_entropy_with_logits`` (``mse_loss`` is in ``ember.nn.functional`` since stage 02).
 
@@ -39,7 +44,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
     """
     reduction = _reduction(size_average, reduce, reduction)
     _warn_size(input, target)
+    # ---- your code (stage 04): l1_loss ----
     raise NotImplementedError("Stage 04: implement l1_loss")
+    # ---- end of your code (stage 04) ----
 
 
 # --------------------------------------------------------------------------- nll / CE
@@ -53,7 +60,10 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int) -> tuple[Any, .
     """
     xp = get_array_module(logp)
     rows = xp.arange(logp.shape[0])
+    # ---- your code (stage 04): _nll ----
+    # It must define safe, w and losses: the code after it reads them.
     raise NotImplementedError("Stage 04: implement _nll")
+    # ---- end of your code (stage 04) ----
     return losses, rows, safe, w
 
 
@@ -76,7 +86,10 @@ def _nll_backward(ctx: Context, grad: Any) -> Any:
     rows, safe, w = ctx.saved_tensors
     shape, reduction = ctx.meta
     xp = get_array_module(w)
+    # ---- your code (stage 04): _nll_backward ----
+    # It must define grad_logp: the code after it reads it.
     raise NotImplementedError("Stage 04: implement _nll_backward")
+    # ---- end of your code (stage 04) ----
     return grad_logp
 
 
@@ -123,7 +136,10 @@ class CrossEntropy(ArrayFunction):
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         grad_logp = _nll_backward(ctx, grad)
         xp = get_array_module(grad_logp)
+        # ---- your code (stage 04): CrossEntropy.backward ----
+        # It must define grad_logits: the code after it reads it.
         raise NotImplementedError("Stage 04: implement CrossEntropy.backward")
+        # ---- end of your code (stage 04) ----
         return grad_logits, None, None, None, None
 
 
@@ -213,7 +229,9 @@ def _smoothing_term(logp: Tensor, target: Tensor, weight: Tensor | None, ignore_
     """PyTorch's label-smoothing part: -Σ_c w_c·log p_c per sample (0 where ignored),
     reduced like nll_loss (the mean divides by Σ w[yᵢ] over the counted samples)."""
     keep = target != ignore_index
+    # ---- your code (stage 04): _smoothing_term ----
     raise NotImplementedError("Stage 04: implement _smoothing_term")
+    # ---- end of your code (stage 04) ----
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -243,7 +261,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if label_smoothing <= 0.0:  # the common case, fused into one op
         return _class_index_loss(CrossEntropy, input, target, weight, ignore_index, reduction)
     class_dim = 0 if input.dim() == 1 else 1
+    # ---- your code (stage 04): cross_entropy ----
     raise NotImplementedError("Stage 04: implement cross_entropy")
+    # ---- end of your code (stage 04) ----
 
 
 def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor | None,
@@ -251,7 +271,9 @@ def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor |
     """Class-probability targets: ℓᵢ = -Σ_c w_c·t_{ic}·log p_{ic}; the mean divides by N."""
     class_dim = 0 if input.dim() == 1 else 1
     classes = input.shape[class_dim]
+    # ---- your code (stage 04): _cross_entropy_probabilities ----
     raise NotImplementedError("Stage 04: implement _cross_entropy_probabilities")
+    # ---- end of your code (stage 04) ----
 
 
 # --------------------------------------------------------------------------- binary
@@ -270,13 +292,18 @@ class BinaryCrossEntropy(ArrayFunction):
             log_x = xp.maximum(xp.log(x), -100)
             log_1mx = xp.maximum(xp.log(1 - x), -100)
         ctx.save_for_backward(x, y)
+        # ---- your code (stage 04): BinaryCrossEntropy.forward ----
         raise NotImplementedError("Stage 04: implement BinaryCrossEntropy.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         x, y = ctx.saved_tensors
         xp = get_array_module(x)
+        # ---- your code (stage 04): BinaryCrossEntropy.backward ----
+        # It must define grad_x and grad_y: the code after it reads them.
         raise NotImplementedError("Stage 04: implement BinaryCrossEntropy.backward")
+        # ---- end of your code (stage 04) ----
         return grad_x, grad_y
 
 
@@ -316,7 +343,10 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, pos_weight: Any) -> Any:
         xp = get_array_module(x)
+        # ---- your code (stage 04): BinaryCrossEntropyWithLogits.forward ----
+        # It must define softplus_neg and out: the code after it reads them.
         raise NotImplementedError("Stage 04: implement BinaryCrossEntropyWithLogits.forward")
+        # ---- end of your code (stage 04) ----
         ctx.save_for_backward(x, y, pos_weight, softplus_neg)
         return out
 
@@ -326,7 +356,10 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         xp = get_array_module(x)
         # σ(-x) = 1 / (1 + e^x) = e^(-log(1 + e^x)) = e^(-(log(1 + e^(-x)) + x)): no overflow
         sigmoid_neg = xp.exp(-(softplus_neg + x))
+        # ---- your code (stage 04): BinaryCrossEntropyWithLogits.backward ----
+        # It must define grad_x, grad_y and grad_p: the code after it reads them.
         raise NotImplementedError("Stage 04: implement BinaryCrossEntropyWithLogits.backward")
+        # ---- end of your code (stage 04) ----
         return grad_x, grad_y, grad_p
 
 

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: _batch_stats, NativeBatchNorm.forward, NativeBatchNorm.backward, batch_norm
 """Batch normalisation as a function: ``batch_norm``.
 
 For an input of shape (N, C, *) every channel c is normalised with a mean and a variance
@@ -48,7 +50,9 @@ def _per_channel(v: Any, ndim: int) -> Any:
 def _batch_stats(x: Any) -> tuple[Any, Any]:
     """The per-channel mean and BIASED variance (divided by M) of a batch (N, C, *)."""
     axes = _channel_axes(x.ndim)
+    # ---- your code (stage 04): _batch_stats ----
     raise NotImplementedError("Stage 04: implement _batch_stats")
+    # ---- end of your code (stage 04) ----
 
 
 class NativeBatchNorm(ArrayFunction):
@@ -65,7 +69,10 @@ class NativeBatchNorm(ArrayFunction):
                 eps: float, batch_stats: bool) -> Any:
         xp = get_array_module(x)
         ndim = x.ndim
+        # ---- your code (stage 04): NativeBatchNorm.forward ----
+        # It must define invstd, xhat and out: the code after it reads them.
         raise NotImplementedError("Stage 04: implement NativeBatchNorm.forward")
+        # ---- end of your code (stage 04) ----
         ctx.save_for_backward(xhat, invstd, weight)
         ctx.batch_stats = batch_stats
         return out.astype(x.dtype, copy=False)
@@ -75,7 +82,10 @@ class NativeBatchNorm(ArrayFunction):
         xhat, invstd, weight = ctx.saved_tensors
         axes = _channel_axes(grad.ndim)
         ndim = grad.ndim
+        # ---- your code (stage 04): NativeBatchNorm.backward ----
+        # It must define grad_bias, grad_weight and grad_x: the code after it reads them.
         raise NotImplementedError("Stage 04: implement NativeBatchNorm.backward")
+        # ---- end of your code (stage 04) ----
         return grad_x, grad_weight, grad_bias, None, None, None, None
 
 
@@ -121,7 +131,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """
     _check_batch_norm(input, running_mean, training)
     x = input._data
+    # ---- your code (stage 04): batch_norm ----
+    # It must define batch_stats, mean and var: the code after it reads them.
     raise NotImplementedError("Stage 04: implement batch_norm")
+    # ---- end of your code (stage 04) ----
     return NativeBatchNorm.apply(input, weight, bias, mean, var, eps, batch_stats)
 
 

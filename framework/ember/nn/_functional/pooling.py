@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: MaxPool2DWithIndices.forward, MaxPool2DWithIndices.backward, AvgPool2D.forward,
+#             AvgPool2D.backward, AdaptiveAvgPool2D.forward, AdaptiveAvgPool2D.backward
 """Pooling: ``F.max_pool2d``, ``F.avg_pool2d`` and ``F.adaptive_avg_pool2d``.
 
 Pooling summarises each window of a feature map by one number: its maximum or its mean.
@@ -78,7 +81,10 @@ class MaxPool2DWithIndices(ArrayFunction):
         # where it was found (a later offset wins only if strictly larger: ties go first).
         # One vectorised step per offset beats argmax over rows of length kh·kw, which NumPy
         # runs row by row.
+        # ---- your code (stage 04): MaxPool2DWithIndices.forward ----
+        # It must define out, arg and ctx.arg: the code after it reads them.
         raise NotImplementedError("Stage 04: implement MaxPool2DWithIndices.forward")
+        # ---- end of your code (stage 04) ----
         if return_indices:
             indices = _flat_indices(arg, x.shape, kernel, stride, pads, dilation)
             return (out[0], indices[0]) if unbatched else (out, indices)
@@ -93,7 +99,10 @@ class MaxPool2DWithIndices(ArrayFunction):
             grad = grad[None]
         # Hint: for each kernel offset k = i·kw + j, the windows whose argmax is k send
         # their gradient to offset (i, j): a (N, C, kh, kw, OH, OW) array for add_windows.
+        # ---- your code (stage 04): MaxPool2DWithIndices.backward ----
+        # It must define grad_x: the code after it reads it.
         raise NotImplementedError("Stage 04: implement MaxPool2DWithIndices.backward")
+        # ---- end of your code (stage 04) ----
         return (grad_x[0] if unbatched else grad_x), None, None, None, None, None, None
 
 
@@ -140,7 +149,10 @@ class AvgPool2D(ArrayFunction):
         if unbatched:
             x = x[None]
         ctx.geometry = (x.shape, kernel, stride, pads, divisor, unbatched)
+        # ---- your code (stage 04): AvgPool2D.forward ----
+        # It must define out: the code after it reads it.
         raise NotImplementedError("Stage 04: implement AvgPool2D.forward")
+        # ---- end of your code (stage 04) ----
         out = out.astype(x.dtype, copy=False)
         return out[0] if unbatched else out
 
@@ -150,7 +162,10 @@ class AvgPool2D(ArrayFunction):
         xp = get_array_module(grad)
         if unbatched:
             grad = grad[None]
+        # ---- your code (stage 04): AvgPool2D.backward ----
+        # It must define grad_x: the code after it reads it.
         raise NotImplementedError("Stage 04: implement AvgPool2D.backward")
+        # ---- end of your code (stage 04) ----
         return (grad_x[0] if unbatched else grad_x), None, None, None, None, None
 
 
@@ -219,7 +234,9 @@ class AdaptiveAvgPool2D(ArrayFunction):
         oh, ow = out_size
         # Hint: when out divides the input size every window is a (h/oh, w/ow) block: a
         # reshape and a mean. Otherwise loop over the (few) output cells with _bounds.
+        # ---- your code (stage 04): AdaptiveAvgPool2D.forward ----
         raise NotImplementedError("Stage 04: implement AdaptiveAvgPool2D.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
@@ -227,7 +244,9 @@ class AdaptiveAvgPool2D(ArrayFunction):
         xp = get_array_module(grad)
         h, w = shape[-2:]
         oh, ow = grad.shape[-2:]
+        # ---- your code (stage 04): AdaptiveAvgPool2D.backward ----
         raise NotImplementedError("Stage 04: implement AdaptiveAvgPool2D.backward")
+        # ---- end of your code (stage 04) ----
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Embedding.forward, Embedding.backward
 """``F.embedding``: a lookup table, ``weight[input]``, whose backward adds rows up.
 
 Example:
@@ -30,7 +32,9 @@ class Embedding(ArrayFunction):
                 scale_grad_by_freq: bool) -> Any:
         ctx.save_for_backward(indices)
         ctx.options = (weight.shape, padding_idx, scale_grad_by_freq)
+        # ---- your code (stage 04): Embedding.forward ----
         raise NotImplementedError("Stage 04: implement Embedding.forward")
+        # ---- end of your code (stage 04) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[None, Any, None, None]:
@@ -44,7 +48,10 @@ class Embedding(ArrayFunction):
             rows = rows / counts[flat][:, None]
         # Hint: xp.add.at(grad_weight, flat, rows) adds repeated indices up (plain
         # grad_weight[flat] += rows would keep only one of them).
+        # ---- your code (stage 04): Embedding.backward ----
+        # It must define grad_weight: the code after it reads it.
         raise NotImplementedError("Stage 04: implement Embedding.backward")
+        # ---- end of your code (stage 04) ----
         return None, grad_weight, None, None
 
 

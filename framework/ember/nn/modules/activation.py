@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: ReLU.forward, LeakyReLU.forward, GELU.forward, Sigmoid.forward, Tanh.forward,
+#             Softmax.forward, LogSoftmax.forward
 """Activation layers: ``ReLU LeakyReLU GELU Sigmoid Tanh Softmax LogSoftmax``.
 
 Each layer stores its options and calls the function of ``ember.nn.functional`` in
@@ -25,7 +28,9 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): ReLU.forward ----
         raise NotImplementedError("Stage 04: implement ReLU.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -40,7 +45,9 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): LeakyReLU.forward ----
         raise NotImplementedError("Stage 04: implement LeakyReLU.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         inplace = ", inplace=True" if self.inplace else ""
@@ -55,7 +62,9 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): GELU.forward ----
         raise NotImplementedError("Stage 04: implement GELU.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -65,14 +74,18 @@ class Sigmoid(Module):
     """1 / (1 + e^(-x)) elementwise."""
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Sigmoid.forward ----
         raise NotImplementedError("Stage 04: implement Sigmoid.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class Tanh(Module):
     """tanh(x) elementwise."""
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Tanh.forward ----
         raise NotImplementedError("Stage 04: implement Tanh.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class Softmax(Module):
@@ -83,7 +96,9 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Softmax.forward ----
         raise NotImplementedError("Stage 04: implement Softmax.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -97,7 +112,9 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): LogSoftmax.forward ----
         raise NotImplementedError("Stage 04: implement LogSoftmax.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: _BatchNorm.forward
 """Batch normalisation layers: ``BatchNorm1d`` ((N, C) or (N, C, L)) and ``BatchNorm2d``
 ((N, C, H, W)).
 
@@ -79,7 +81,9 @@ class _BatchNorm(Module):
         """Normalise with batch statistics in training (updating the running ones), with
         the running statistics in evaluation (batch ones when none are tracked)."""
         self._check_input_dim(input)
+        # ---- your code (stage 04): _BatchNorm.forward ----
         raise NotImplementedError("Stage 04: implement _BatchNorm.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -1,3 +1,9 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Sequential.__init__, Sequential._get_item_by_idx, Sequential.__getitem__,
+#             Sequential.__delitem__, Sequential.forward, Sequential.append,
+#             ModuleList._get_abs_string_index, ModuleList.__getitem__, ModuleList.__delitem__,
+#             ModuleList.insert, ModuleList.append, ModuleList.extend, ModuleList.__repr__,
+#             ModuleDict.__setitem__, ModuleDict.update
 """Containers: ``Sequential``, ``ModuleList`` and ``ModuleDict`` (PyTorch's ``container.py``).
 
 A container is a module whose children are registered under the names ``"0"``, ``"1"``, ...
@@ -35,15 +41,21 @@ class Sequential(Module):
 
     def __init__(self, *args: Any) -> None:
         super().__init__()
+        # ---- your code (stage 04): Sequential.__init__ ----
         raise NotImplementedError("Stage 04: implement Sequential.__init__")
+        # ---- end of your code (stage 04) ----
 
     def _get_item_by_idx(self, iterator: Iterable[Any], idx: int) -> Any:
         """The ``idx``-th item of ``iterator`` (negative counts from the end)."""
+        # ---- your code (stage 04): Sequential._get_item_by_idx ----
         raise NotImplementedError("Stage 04: implement Sequential._get_item_by_idx")
+        # ---- end of your code (stage 04) ----
 
     def __getitem__(self, idx: int | slice) -> Any:
         """A child by position, or a ``Sequential`` of a slice (keeping the names)."""
+        # ---- your code (stage 04): Sequential.__getitem__ ----
         raise NotImplementedError("Stage 04: implement Sequential.__getitem__")
+        # ---- end of your code (stage 04) ----
 
     def __setitem__(self, idx: int, module: Module) -> None:
         key = self._get_item_by_idx(self._modules.keys(), idx)
@@ -51,7 +63,9 @@ class Sequential(Module):
 
     def __delitem__(self, idx: int | slice) -> None:
         """Remove children, then renumber the rest ``"0"``, ``"1"``, ... in order."""
+        # ---- your code (stage 04): Sequential.__delitem__ ----
         raise NotImplementedError("Stage 04: implement Sequential.__delitem__")
+        # ---- end of your code (stage 04) ----
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -73,11 +87,15 @@ class Sequential(Module):
 
     def forward(self, input: Any) -> Any:
         """Feed ``input`` through each child in order."""
+        # ---- your code (stage 04): Sequential.forward ----
         raise NotImplementedError("Stage 04: implement Sequential.forward")
+        # ---- end of your code (stage 04) ----
 
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end (name ``str(len(self))``); returns ``self``."""
+        # ---- your code (stage 04): Sequential.append ----
         raise NotImplementedError("Stage 04: implement Sequential.append")
+        # ---- end of your code (stage 04) ----
 
     def insert(self, index: int, module: Module) -> Sequential:
         """Insert ``module`` before position ``index``, shifting later children."""
@@ -125,23 +143,24 @@ class ModuleList(Module):
 
     def _get_abs_string_index(self, idx: int) -> str:
         """The key (``"2"``) of position ``idx`` (negative counts from the end)."""
+        # ---- your code (stage 04): ModuleList._get_abs_string_index ----
         raise NotImplementedError("Stage 04: implement ModuleList._get_abs_string_index")
+        # ---- end of your code (stage 04) ----
 
     def __getitem__(self, idx: int | slice) -> Any:
         """A child by position, or a ``ModuleList`` of a slice (renumbered from 0)."""
+        # ---- your code (stage 04): ModuleList.__getitem__ ----
         raise NotImplementedError("Stage 04: implement ModuleList.__getitem__")
+        # ---- end of your code (stage 04) ----
 
     def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, self._get_abs_string_index(idx), module)
 
     def __delitem__(self, idx: int | slice) -> None:
-        if isinstance(idx, slice):
-            for k in range(len(self._modules))[idx]:
-                delattr(self, str(k))
-        else:
-            delattr(self, self._get_abs_string_index(idx))
-        self._modules = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values()))
+        """Remove children, then renumber the rest ``"0"``, ``"1"``, ... in order."""
+        # ---- your code (stage 04): ModuleList.__delitem__ ----
+        raise NotImplementedError("Stage 04: implement ModuleList.__delitem__")
+        # ---- end of your code (stage 04) ----
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -163,11 +182,15 @@ class ModuleList(Module):
 
     def insert(self, index: int, module: Module) -> None:
         """Insert ``module`` before position ``index``, shifting later children."""
+        # ---- your code (stage 04): ModuleList.insert ----
         raise NotImplementedError("Stage 04: implement ModuleList.insert")
+        # ---- end of your code (stage 04) ----
 
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end; returns ``self``."""
+        # ---- your code (stage 04): ModuleList.append ----
         raise NotImplementedError("Stage 04: implement ModuleList.append")
+        # ---- end of your code (stage 04) ----
 
     def pop(self, key: int | slice) -> Module:
         """Remove and return the child at position ``key``."""
@@ -180,7 +203,9 @@ class ModuleList(Module):
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got "
                             + type(modules).__name__)
+        # ---- your code (stage 04): ModuleList.extend ----
         raise NotImplementedError("Stage 04: implement ModuleList.extend")
+        # ---- end of your code (stage 04) ----
 
     def __repr__(self) -> str:
         """Like ``Module.__repr__``, but runs of identical children print once:
@@ -188,7 +213,9 @@ class ModuleList(Module):
         reprs = [repr(module) for module in self]
         if not reprs:
             return self._get_name() + "()"
+        # ---- your code (stage 04): ModuleList.__repr__ ----
         raise NotImplementedError("Stage 04: implement ModuleList.__repr__")
+        # ---- end of your code (stage 04) ----
 
 
 class ModuleDict(Module):
@@ -210,7 +237,9 @@ class ModuleDict(Module):
         return self._modules[key]
 
     def __setitem__(self, key: str, module: Module) -> None:
+        # ---- your code (stage 04): ModuleDict.__setitem__ ----
         raise NotImplementedError("Stage 04: implement ModuleDict.__setitem__")
+        # ---- end of your code (stage 04) ----
 
     def __delitem__(self, key: str) -> None:
         del self._modules[key]
@@ -251,4 +280,6 @@ class ModuleDict(Module):
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value "
                             "pairs, but got " + type(modules).__name__)
+        # ---- your code (stage 04): ModuleDict.update ----
         raise NotImplementedError("Stage 04: implement ModuleDict.update")
+        # ---- end of your code (stage 04) ----

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Conv2d.reset_parameters, Conv2d.forward
 """``Conv2d``: a learnable 2-D convolution layer (PyTorch's ``nn.Conv2d``).
 
 Example:
@@ -88,10 +90,14 @@ class Conv2d(Module):
     def reset_parameters(self) -> None:
         """PyTorch's default, U(-1/√fan_in, 1/√fan_in) for weight and bias (see ``Linear``)."""
         # Hint: fan_in is the number of inputs of one output value: weight[0].numel().
+        # ---- your code (stage 04): Conv2d.reset_parameters ----
         raise NotImplementedError("Stage 04: implement Conv2d.reset_parameters")
+        # ---- end of your code (stage 04) ----
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Conv2d.forward ----
         raise NotImplementedError("Stage 04: implement Conv2d.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

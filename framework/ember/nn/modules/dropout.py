@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Dropout.forward
 """``Dropout``: randomly zero activations while training (identity in ``eval()`` mode).
 
 Example:
@@ -28,7 +30,9 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Dropout.forward ----
         raise NotImplementedError("Stage 04: implement Dropout.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

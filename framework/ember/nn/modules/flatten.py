@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Flatten.forward, Unflatten.forward
 """``Flatten`` and ``Unflatten``: reshape layers for ``Sequential`` models.
 
 Example:
@@ -23,7 +25,9 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Flatten.forward ----
         raise NotImplementedError("Stage 04: implement Flatten.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -48,7 +52,9 @@ class Unflatten(Module):
             raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to "
                                f"the size of dim {self.dim} ({input.shape[dim]}) in the input "
                                "tensor")
+        # ---- your code (stage 04): Unflatten.forward ----
         raise NotImplementedError("Stage 04: implement Unflatten.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: uniform_fill, Identity.forward, Linear.reset_parameters, Linear.forward
 """``Linear`` (the fully connected layer) and ``Identity``.
 
 Example:
@@ -29,7 +31,9 @@ def uniform_fill(tensor: Tensor, bound: float) -> None:
     subject of stage 07, so the layers of stage 04 use the stage-01 generator directly
     (``ember.rand`` draws U(0, 1), seeded by ``ember.manual_seed``).
     """
+    # ---- your code (stage 04): uniform_fill ----
     raise NotImplementedError("Stage 04: implement uniform_fill")
+    # ---- end of your code (stage 04) ----
 
 
 class Identity(Module):
@@ -39,7 +43,9 @@ class Identity(Module):
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Identity.forward ----
         raise NotImplementedError("Stage 04: implement Identity.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class Linear(Module):
@@ -70,10 +76,14 @@ class Linear(Module):
         with the stage-01 generator (``uniform_fill``) so that this layer works before
         ``nn.init`` exists (stage 07); the distribution is the same.
         """
+        # ---- your code (stage 04): Linear.reset_parameters ----
         raise NotImplementedError("Stage 04: implement Linear.reset_parameters")
+        # ---- end of your code (stage 04) ----
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Linear.forward ----
         raise NotImplementedError("Stage 04: implement Linear.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

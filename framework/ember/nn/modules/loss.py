@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: L1Loss.forward, NLLLoss.forward, CrossEntropyLoss.forward, BCELoss.forward,
+#             BCEWithLogitsLoss.forward
 """Loss modules: thin wrappers that call ``ember.nn.functional``.
 
 ``MSELoss`` (stage 02) comes first; the layers of stage 04 follow.
@@ -62,7 +65,9 @@ class L1Loss(_Loss):
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        # ---- your code (stage 04): L1Loss.forward ----
         raise NotImplementedError("Stage 04: implement L1Loss.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class NLLLoss(_WeightedLoss):
@@ -75,7 +80,9 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        # ---- your code (stage 04): NLLLoss.forward ----
         raise NotImplementedError("Stage 04: implement NLLLoss.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -95,14 +102,18 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        # ---- your code (stage 04): CrossEntropyLoss.forward ----
         raise NotImplementedError("Stage 04: implement CrossEntropyLoss.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities in [0, 1]."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        # ---- your code (stage 04): BCELoss.forward ----
         raise NotImplementedError("Stage 04: implement BCELoss.forward")
+        # ---- end of your code (stage 04) ----
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -117,4 +128,6 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        # ---- your code (stage 04): BCEWithLogitsLoss.forward ----
         raise NotImplementedError("Stage 04: implement BCEWithLogitsLoss.forward")
+        # ---- end of your code (stage 04) ----

@@ -1,3 +1,8 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Module._add_hook, Module.__getattr__, Module.__setattr__,
+#             Module.register_parameter, Module.register_buffer, Module.add_module,
+#             Module.named_modules, Module._named_members, Module.named_children, Module.train,
+#             Module.zero_grad, Module.apply, Module.requires_grad_, Module.__repr__
 """``Module``: the base class of every layer and model (PyTorch's ``torch.nn.Module``).
 
 A module keeps what it owns in three ordered dicts: ``_parameters`` (``Parameter``s the
@@ -117,7 +122,9 @@ class Module(StateDictMixin):
     def _add_hook(self, hooks: OrderedDict, with_kwargs_set: OrderedDict, hook: Callable,
                   prepend: bool, with_kwargs: bool) -> RemovableHandle:
         """Store ``hook`` in ``hooks`` under a new handle's id (first if ``prepend``)."""
+        # ---- your code (stage 04): Module._add_hook ----
         raise NotImplementedError("Stage 04: implement Module._add_hook")
+        # ---- end of your code (stage 04) ----
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
@@ -156,7 +163,9 @@ class Module(StateDictMixin):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         # Hint: read the dicts through self.__dict__ (self._parameters would call
         # __getattr__ again when __init__ has not run yet).
+        # ---- your code (stage 04): Module.__getattr__ ----
         raise NotImplementedError("Stage 04: implement Module.__getattr__")
+        # ---- end of your code (stage 04) ----
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Route ``Parameter``s to ``_parameters`` and ``Module``s to ``_modules``; a name
@@ -171,7 +180,9 @@ class Module(StateDictMixin):
         # "cannot assign '<typename>' as parameter '<name>' (ember.nn.Parameter or None
         # expected)", the same for "child module" and "buffer". Before registering, remove
         # the name from the other dicts (and from __dict__) so one name means one thing.
+        # ---- your code (stage 04): Module.__setattr__ ----
         raise NotImplementedError("Stage 04: implement Module.__setattr__")
+        # ---- end of your code (stage 04) ----
 
     def _forget(self, name: str, *registries: dict) -> None:
         """Remove ``name`` from each dict (and from the non-persistent buffer names)."""
@@ -217,7 +228,9 @@ class Module(StateDictMixin):
         """
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
+        # ---- your code (stage 04): Module.register_parameter ----
         raise NotImplementedError("Stage 04: implement Module.register_parameter")
+        # ---- end of your code (stage 04) ----
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True
                         ) -> None:
@@ -233,12 +246,16 @@ class Module(StateDictMixin):
         """
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
+        # ---- your code (stage 04): Module.register_buffer ----
         raise NotImplementedError("Stage 04: implement Module.register_buffer")
+        # ---- end of your code (stage 04) ----
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (what ``self.name = module`` does); containers
         use it with names ``"0"``, ``"1"``, ..."""
+        # ---- your code (stage 04): Module.add_module ----
         raise NotImplementedError("Stage 04: implement Module.add_module")
+        # ---- end of your code (stage 04) ----
 
     def register_module(self, name: str, module: Module | None) -> None:
         """Alias of ``add_module``."""
@@ -272,7 +289,9 @@ class Module(StateDictMixin):
         """``(dotted name, module)`` for this module (name ``prefix``) and every
         descendant, depth first in registration order; a module reachable twice is
         listed once (unless ``remove_duplicate=False``)."""
+        # ---- your code (stage 04): Module.named_modules ----
         raise NotImplementedError("Stage 04: implement Module.named_modules")
+        # ---- end of your code (stage 04) ----
 
     def _named_members(self, get_members: Callable[[Module], Any], prefix: str = "",
                        recurse: bool = True, remove_duplicate: bool = True
@@ -281,7 +300,9 @@ class Module(StateDictMixin):
         ``get_members(module)`` gives ``(name, value)`` pairs of one module; yield them for
         every module (or only ``self`` without ``recurse``) with dotted names, skipping
         None and (with ``remove_duplicate``) values already yielded (shared parameters)."""
+        # ---- your code (stage 04): Module._named_members ----
         raise NotImplementedError("Stage 04: implement Module._named_members")
+        # ---- end of your code (stage 04) ----
 
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
@@ -307,7 +328,9 @@ class Module(StateDictMixin):
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """``(name, child)`` for the direct children (each module once)."""
+        # ---- your code (stage 04): Module.named_children ----
         raise NotImplementedError("Stage 04: implement Module.named_children")
+        # ---- end of your code (stage 04) ----
 
     def children(self) -> Iterator[Module]:
         """The direct children."""
@@ -323,7 +346,9 @@ class Module(StateDictMixin):
     def train(self, mode: bool = True) -> Module:
         """Set ``training`` on this module and every descendant (Dropout and BatchNorm
         behave differently in training and evaluation); returns ``self``."""
+        # ---- your code (stage 04): Module.train ----
         raise NotImplementedError("Stage 04: implement Module.train")
+        # ---- end of your code (stage 04) ----
 
     def eval(self) -> Module:
         """``train(False)``."""
@@ -332,16 +357,22 @@ class Module(StateDictMixin):
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradient of every parameter: to None (default), or to zeros
         (detached from any graph)."""
+        # ---- your code (stage 04): Module.zero_grad ----
         raise NotImplementedError("Stage 04: implement Module.zero_grad")
+        # ---- end of your code (stage 04) ----
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every child (recursively, children first) and then on ``self``;
         returns ``self``. Typical use: ``model.apply(init_weights)``."""
+        # ---- your code (stage 04): Module.apply ----
         raise NotImplementedError("Stage 04: implement Module.apply")
+        # ---- end of your code (stage 04) ----
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set ``requires_grad`` of every parameter (freeze with False); returns ``self``."""
+        # ---- your code (stage 04): Module.requires_grad_ ----
         raise NotImplementedError("Stage 04: implement Module.requires_grad_")
+        # ---- end of your code (stage 04) ----
 
     def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
         """Replace every parameter's data (and gradient) and every buffer by ``fn`` of it,
@@ -417,4 +448,6 @@ class Module(StateDictMixin):
               (inner): Module()
             )
         """
+        # ---- your code (stage 04): Module.__repr__ ----
         raise NotImplementedError("Stage 04: implement Module.__repr__")
+        # ---- end of your code (stage 04) ----

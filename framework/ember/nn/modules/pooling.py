@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: MaxPool2d.forward, AvgPool2d.forward, AdaptiveAvgPool2d.forward
 """Pooling layers: ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``.
 
 Example:
@@ -33,7 +35,9 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Any:
+        # ---- your code (stage 04): MaxPool2d.forward ----
         raise NotImplementedError("Stage 04: implement MaxPool2d.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -56,7 +60,9 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): AvgPool2d.forward ----
         raise NotImplementedError("Stage 04: implement AvgPool2d.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -70,7 +76,9 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): AdaptiveAvgPool2d.forward ----
         raise NotImplementedError("Stage 04: implement AdaptiveAvgPool2d.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

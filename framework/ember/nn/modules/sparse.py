@@ -1,3 +1,5 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: Embedding.reset_parameters, Embedding.forward
 """``Embedding``: a learnable lookup table of vectors, indexed by integers (e.g. words).
 
 Example:
@@ -55,10 +57,14 @@ class Embedding(Module):
 
     def reset_parameters(self) -> None:
         """N(0, 1) entries (stage-01 ``randn``, not ``nn.init``), the padding row zeroed."""
+        # ---- your code (stage 04): Embedding.reset_parameters ----
         raise NotImplementedError("Stage 04: implement Embedding.reset_parameters")
+        # ---- end of your code (stage 04) ----
 
     def forward(self, input: Tensor) -> Tensor:
+        # ---- your code (stage 04): Embedding.forward ----
         raise NotImplementedError("Stage 04: implement Embedding.forward")
+        # ---- end of your code (stage 04) ----
 
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"

@@ -1,3 +1,6 @@
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 04: StateDictMixin._save_to_state_dict, StateDictMixin.state_dict,
+#             StateDictMixin._load_from_state_dict, StateDictMixin.load_state_dict
 """Saving and loading a module's tensors: ``state_dict`` and ``load_state_dict``.
 
 Part of ``Module`` (which inherits this mixin; the split only keeps files short). A state
@@ -50,7 +53,9 @@ class StateDictMixin:
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
         """Write this module's own parameters, then its persistent buffers, under
         ``prefix + name`` (detached unless ``keep_vars``)."""
+        # ---- your code (stage 04): StateDictMixin._save_to_state_dict ----
         raise NotImplementedError("Stage 04: implement StateDictMixin._save_to_state_dict")
+        # ---- end of your code (stage 04) ----
 
     def state_dict(self, *, destination: dict | None = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Tensor]:
@@ -67,7 +72,9 @@ class StateDictMixin:
         """
         if destination is None:
             destination = OrderedDict()
+        # ---- your code (stage 04): StateDictMixin.state_dict ----
         raise NotImplementedError("Stage 04: implement StateDictMixin.state_dict")
+        # ---- end of your code (stage 04) ----
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, assign: bool,
                               missing_keys: list[str], unexpected_keys: list[str],
@@ -81,7 +88,9 @@ class StateDictMixin:
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in [*self._parameters.items(), *persistent.items()]
                        if v is not None}
+        # ---- your code (stage 04): StateDictMixin._load_from_state_dict ----
         raise NotImplementedError("Stage 04: implement StateDictMixin._load_from_state_dict")
+        # ---- end of your code (stage 04) ----
 
     def _assign_loaded(self, name: str, param: Tensor, value: Tensor) -> None:
         """``load_state_dict(assign=True)``: keep the loaded tensor itself."""
@@ -118,4 +127,6 @@ class StateDictMixin:
                          child_prefix)
 
         load(self, OrderedDict(state_dict))
+        # ---- your code (stage 04): StateDictMixin.load_state_dict ----
         raise NotImplementedError("Stage 04: implement StateDictMixin.load_state_dict")
+        # ---- end of your code (stage 04) ----

@@ -21,7 +21,7 @@ import warnings
 from typing import Any
 
 from ember._backend import get_array_module
-from ember._dtype import as_dtype
+from ember._dtype import as_dtype, from_numpy_dtype, unsupported_dtype
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import ArrayFunction, Context
 from ember.ops import unary
@@ -34,14 +34,10 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 
 
-def _check_floating(input: Tensor, kernel: str) -> None:
-    """PyTorch's error for integer inputs of the float-only activations."""
-    kind = input._data.dtype.kind
-    if kind != "f":
-        name = {"i": "Long", "u": "Byte", "b": "Bool"}.get(kind, "Long")
-        if input._data.dtype.itemsize == 4 and kind == "i":
-            name = "Int"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+def _check_floating(input: Tensor, op: str) -> None:
+    """The float-only activations refuse integer and bool inputs, as in PyTorch."""
+    if input._data.dtype.kind != "f":
+        raise unsupported_dtype(op, from_numpy_dtype(input._data.dtype), "a floating-point dtype")
 
 
 # --------------------------------------------------------------------------- relu family
@@ -91,7 +87,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         >>> ember.nn.functional.leaky_relu(ember.tensor([-2., 3.]), 0.5)
         tensor([-1.,  3.])
     """
-    _check_floating(input, "leaky_relu_cpu")
+    _check_floating(input, "leaky_relu")
     if inplace:
         return apply_inplace(input, lambda t, _: run_unary(LeakyRelu, t, negative_slope))
     return run_unary(LeakyRelu, input, negative_slope)
@@ -187,7 +183,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    _check_floating(input, "GeluKernelImpl")
+    _check_floating(input, "gelu")
     return run_unary(Gelu, input, approximate)
 
 
@@ -291,20 +287,12 @@ def _softmax_call(fn: type[ArrayFunction], name: str, input: Tensor, dim: Any,
         input = input.to(as_dtype(dtype))
     if dim is None:
         dim = _softmax_dim(name, input.dim(), stacklevel + 1)
-    kind = input._data.dtype.kind
-    if kind != "f":
-        raise NotImplementedError(f'"{name}_lastdim_kernel_impl" not implemented for '
-                                  f"'{_int_name(input)}'")
+    _check_floating(input, name)
     ndim = input._data.ndim
     axis = normalize_dim(dim, ndim) if ndim else 0
     if ndim == 0:  # a single number: softmax is 1, log-softmax 0 (as 1-element vectors)
         return run_unary(fn, input.reshape(1), 0).reshape(())
     return run_unary(fn, input, axis)
-
-
-def _int_name(input: Tensor) -> str:
-    dt = input._data.dtype
-    return {"b": "Bool", "u": "Byte"}.get(dt.kind, "Int" if dt.itemsize == 4 else "Long")
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,

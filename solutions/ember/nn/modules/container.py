@@ -178,6 +178,8 @@ class ModuleList(Module):
         setattr(self, self._get_abs_string_index(idx), module)
 
     def __delitem__(self, idx: int | slice) -> None:
+        """Remove children, then renumber the rest ``"0"``, ``"1"``, ... in order."""
+        ### BEGIN SOLUTION 04
         if isinstance(idx, slice):
             for k in range(len(self._modules))[idx]:
                 delattr(self, str(k))
@@ -185,6 +187,7 @@ class ModuleList(Module):
             delattr(self, self._get_abs_string_index(idx))
         self._modules = OrderedDict(
             (str(i), module) for i, module in enumerate(self._modules.values()))
+        ### END SOLUTION
 
     def __len__(self) -> int:
         return len(self._modules)
