@@ -11,10 +11,11 @@ export PYTHONHASHSEED := 0
 SUBMISSIONS ?= submissions
 OUT ?= build
 
-.PHONY: help demo test lab release handout grade bench lint clean
+.PHONY: help demo test lab release handout grade formgrader feedback bench lint clean
 
 help:
-	@echo "make demo | test | lab | release | handout | grade SUBMISSIONS=dir | bench | lint | clean"
+	@echo "make demo | test | lab | release | handout | grade SUBMISSIONS=dir | formgrader |"
+	@echo "     feedback | bench | lint | clean"
 
 # The course environment (what students need).
 $(VENV)/.course: pyproject.toml
@@ -47,6 +48,13 @@ handout: $(VENV)/.course
 
 grade: $(VENV)/.course
 	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT)/grades
+
+# Manual grading of the last `make grade` run, then feedback and the export of every score.
+formgrader: $(VENV)/.course
+	$(PY) -m autograder formgrader --grades $(OUT)/grades
+
+feedback: $(VENV)/.course
+	$(PY) -m autograder feedback --grades $(OUT)/grades
 
 bench: $(VENV)/.oracle
 	$(PY) -m bench

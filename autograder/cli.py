@@ -1,7 +1,7 @@
 """The command line: ``python -m autograder <command>``.
 
-Instructor commands need the full repository (solutions, hidden tests); ``test`` works in
-the student handout too.
+Instructor commands need the full repository (solutions, hidden tests); ``test`` and
+``submit`` work in the student handout too.
 """
 
 from __future__ import annotations
@@ -114,6 +114,44 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_formgrader(args: argparse.Namespace) -> int:
+    """Open nbgrader's formgrader on a grading run, for the manually graded answers."""
+    import subprocess
+
+    from .manual import formgrader_command
+
+    lab_args = [f"--port={args.port}"] + (["--no-browser"] if args.no_browser else [])
+    cmd, cwd, env = formgrader_command(Path(args.grades), lab_args)
+    print(f"formgrader: grade the manual answers at /formgrader, then stop the server (Ctrl-C)"
+          f" and run 'python -m autograder feedback --grades {args.grades}'", flush=True)
+    try:
+        return subprocess.call(cmd, cwd=cwd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """After manual grading: regenerate every feedback file and export all scores."""
+    from .manual import finish
+
+    done = finish(Path(args.grades))
+    print(f"feedback: {len(done.feedback)} files rewritten with the manual scores")
+    for problem in done.problems:
+        print(f"  not written: {problem}")
+    print(f"scores (automatic and manual): {done.csv}")
+    return 1 if done.problems else 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Zip your workspace for handing in, checked as the grader will check it."""
+    from .submit import build_submission
+    from .workspace import find_framework
+
+    workspace = find_framework().parent
+    print(build_submission(workspace, Path(args.out) if args.out else None).summary())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     top = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
@@ -146,6 +184,14 @@ def parser() -> argparse.ArgumentParser:
                       "(pytest -k expression), e.g. -k test_strides")
     test.add_argument("--all", action="store_true", help="list every failing test")
     test.add_argument("--tb", action="store_true", help="show a short traceback per failure")
+    formgrader = add("formgrader", cmd_formgrader)
+    formgrader.add_argument("--grades", default="build/grades", help="the grading run's --out")
+    formgrader.add_argument("--port", type=int, default=8888)
+    formgrader.add_argument("--no-browser", action="store_true")
+    add("feedback", cmd_feedback).add_argument(
+        "--grades", default="build/grades", help="the grading run's --out")
+    add("submit", cmd_submit).add_argument(
+        "--out", help="where to write the zip (default: submission.zip in the workspace)")
     return top
 
 

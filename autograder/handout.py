@@ -2,7 +2,8 @@
 
 Only what a student needs is copied: the stubbed ``framework/``, the release notebooks,
 course data, the public part of ``autograder`` (check helper, runner, registry, public
-suites) and the packaging files. :func:`leak_check` then proves the handout holds no
+suites, the ``submit`` command), the packaging files, and the student's own README and
+Makefile from ``course/handout/``. :func:`leak_check` then proves the handout holds no
 solution marker, no text of a solution region, no hidden test and no mutant.
 """
 
@@ -18,13 +19,17 @@ from .markers import region_texts, strip_solutions
 from .release import ReleaseError, _files, _ignore, repo_root
 
 #: Top-level files of the repository that go to students as they are.
-TOP_FILES = ("pyproject.toml", "Makefile", "README.md", "environment.yml", ".gitignore")
+TOP_FILES = ("pyproject.toml", "environment.yml", ".gitignore")
+#: The student's own front door (``course/handout/``), copied to the handout's top level:
+#: the repository's README and Makefile are the instructor's.
+STUDENT_FILES = ("README.md", "Makefile")
 #: Folders copied whole (when present).
 TREES = ("framework", "course/release", "course/data")
 #: The public part of the autograder package (paths under ``autograder/``).
 AUTOGRADER_FILES = (
-    "__init__.py", "__main__.py", "cli.py", "check.py", "runner.py", "sandbox.py",
-    "workspace.py", "stages.py", "suites/__init__.py", "suites/plugin.py",
+    "__init__.py", "__main__.py", "cli.py", "check.py", "processes.py", "runner.py",
+    "sandbox.py", "workspace.py", "stages.py", "submissions.py", "submit.py",
+    "suites/__init__.py", "suites/plugin.py",
     "suites/helpers.py", "suites/pytest.ini", "remote/__init__.py", "remote/client.py",
     "remote/codec.py", "remote/proxies.py", "remote/shipping.py", "remote/wire.py",
     "remote/worker.py",
@@ -60,6 +65,8 @@ def build_handout(dest: Path, root: Path | None = None, check: bool = True) -> t
     for name in TOP_FILES:
         if (root / name).is_file():
             _copy_file(root / name, folder / name)
+    for name in STUDENT_FILES:
+        _copy_file(root / "course" / "handout" / name, folder / name)
     for tree in TREES:
         if (root / tree).is_dir():
             shutil.copytree(root / tree, folder / tree, ignore=_ignore)

@@ -171,3 +171,83 @@ def test_environment_folders_are_skipped_and_links_elsewhere_refused(tmp_path):
     for student in ("symlinked", "hardlinked"):
         assert "links are not allowed" in found[student].problem
         assert found[student].root is None
+
+
+def _serve_formgrader(out, port):
+    """Start the formgrader on a grading run; return the process (its own session)."""
+    import os
+    import subprocess
+
+    from autograder.manual import formgrader_command
+
+    lab_args = ["--no-browser", f"--port={port}", "--ServerApp.token=''"]
+    lab_args += ["--allow-root"] if os.geteuid() == 0 else []  # CI runs as root
+    cmd, cwd, env = formgrader_command(out, lab_args)
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_formgrader_then_manual_grades_then_feedback_and_export(graded, tmp_path):
+    """The instructor's manual path: formgrader, a manual score, feedback, the export."""
+    import csv
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from nbgrader.api import Gradebook
+
+    from autograder.manual import finish
+
+    out, stage, _ = graded
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    lab = _serve_formgrader(out, port)
+    try:
+        assignments, deadline = None, time.monotonic() + 120
+        while assignments is None and time.monotonic() < deadline and lab.poll() is None:
+            try:
+                url = f"http://127.0.0.1:{port}/formgrader/api/assignments"
+                with urllib.request.urlopen(url, timeout=5) as reply:
+                    assignments = json.load(reply)
+            except OSError:
+                time.sleep(1)
+    finally:
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(timeout=60)
+    assert assignments is not None, "the formgrader never answered"
+    assert [a["name"] for a in assignments] == ["01_tiny"], "it reads the grading run's gradebook"
+
+    # What the formgrader's form does when the instructor scores the reflection answer.
+    with Gradebook(gradebook.db_url(out / "gradebook.db"), gradebook.COURSE_ID) as gb:
+        gb.find_grade("reflection", "01_tiny", "01_tiny", "ref").manual_score = 1
+        gb.find_comment("reflection", "01_tiny", "01_tiny", "ref").manual_comment = (
+            "A clear answer.")
+        gb.db.commit()
+    done = finish(out, [stage])
+    html = out / "course" / "feedback" / "ref" / "01_tiny" / "01_tiny.html"
+    assert html in done.feedback and "A clear answer." in html.read_text()
+    text = html.read_text()
+    assert "secret-hidden-check" not in text and "double(21)" not in text, (
+        "hidden test code stays out of the new feedback")
+    rows = {row["student_id"]: row for row in csv.DictReader(done.csv.open())}
+    assert float(rows["ref"]["score"]) == 6.0 and float(rows["ref"]["max_score"]) == 6.0, (
+        "the export adds the manual point to the automatic five")
+
+
+def test_feedback_paths_are_relative_to_the_students_workspace():
+    from autograder.feedback import relative_paths
+
+    line = ("\x1b[0;32mFile \x1b[0;32m/srv/grades/course/autograded/alice/01_tensors/framework/"
+            "ember/_creation.py:12\x1b[0m, in tensor")
+    assert relative_paths(line) == ("\x1b[0;32mFile \x1b[0;32mframework/ember/_creation.py:12"
+                                    "\x1b[0m, in tensor")
+    assert relative_paths("/tmp/ember-run-1/w/framework/ember/a.py") == "framework/ember/a.py"
+    assert relative_paths("C:\\grader\\autograder\\check.py") == "autograder\\check.py"
+    assert relative_paths("/opt/venv/lib/python3.11/site-packages/numpy/_core/x.py") == (
+        "<python>/site-packages/numpy/_core/x.py")
+    for text in ("x / y = 2", "see https://pytorch.org/docs", "shape (2, 3)"):
+        assert relative_paths(text) == text, "text that is no path stays"
