@@ -247,6 +247,10 @@ ERRORS = {
     "gelu approx": lambda m: m.nn.functional.gelu(m.zeros(2), approximate="x"),
     "leaky int": lambda m: m.nn.functional.leaky_relu(m.tensor([1, 2])),
     "softmax int": lambda m: m.nn.functional.softmax(m.tensor([1, 2]), 0),
+    "bce logits pos_weight grad": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.zeros(2), m.ones(2), pos_weight=m.ones(2, requires_grad=True)),
+    "bce logits weight grad": lambda m: m.nn.functional.binary_cross_entropy_with_logits(
+        m.zeros(2), m.ones(2), weight=m.ones(2, requires_grad=True)),
 }
 
 

@@ -196,3 +196,37 @@ def test_copy_into_plain_tensor_joins_graph():
     tz.backward(torch.tensor(G))
     ez.backward(ember.tensor(G))
     assert_grads([eb.grad], [tb.grad], "float32")
+
+
+#: Writes torch refuses on an expanded view (it allows fill_, zero_ and one-element writes,
+#: which ember refuses with the same error: see ember.ops.inplace.check_inplace).
+EXPANDED_WRITES = {
+    "add_": lambda t: t.add_(1),
+    "mul_": lambda t: t.mul_(2),
+    "clamp_": lambda t: t.clamp_(0, 1),
+    "copy_": lambda t: t.copy_(t.detach().clone()),
+    "normal_": lambda t: t.normal_(),
+    "uniform_": lambda t: t.uniform_(),
+    "setitem slice": lambda t: t.__setitem__(slice(None), 3),
+}
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("name", list(EXPANDED_WRITES))
+def test_writing_into_an_expanded_view_raises_like_torch(name, grad_mode):
+    """One element of an expanded view is many positions: torch refuses to write to it."""
+    results = []
+    for m in (torch, ember):
+        view = m.zeros(3, 1).expand(3, 4)
+        with m.set_grad_enabled(grad_mode):
+            try:
+                EXPANDED_WRITES[name](view)
+                results.append(None)
+            except Exception as exc:  # noqa: BLE001 - compared below
+                results.append(exc)
+    theirs, mine = results
+    assert theirs is not None and isinstance(mine, exception_kind(type(theirs))), (theirs, mine)
+    assert str(mine) == message(theirs)
+    fine = ember.zeros(3, 1).expand(3, 4).clone()
+    fine.add_(1)
+    assert fine.sum().item() == 12, "a clone of the view is writable"

@@ -34,6 +34,7 @@ from ember.nn._functional.loss import (
     nll_loss,
 )
 from ember.nn._functional.normalization import batch_norm
+from ember.nn._functional.padding import pad
 from ember.nn._functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ember.nn._functional.sparse import embedding
 from ember.ops import unary
@@ -59,5 +60,5 @@ __all__ = ["mse_loss", "sigmoid"]
 __all__ += ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout", "embedding", "linear",
             "max_pool2d"]
 __all__ += ["batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-            "cross_entropy", "gelu", "l1_loss", "leaky_relu", "log_softmax", "nll_loss", "relu",
-            "softmax", "tanh"]
+            "cross_entropy", "gelu", "l1_loss", "leaky_relu", "log_softmax", "nll_loss", "pad",
+            "relu", "softmax", "tanh"]

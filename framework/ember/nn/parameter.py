@@ -1,8 +1,10 @@
-"""``Parameter``: a tensor that a ``Module`` owns and an optimizer updates.
+"""``Parameter`` and ``Buffer``: the two kinds of tensor a ``Module`` owns, by type.
 
 A parameter is an ordinary tensor (same memory, same ops) that requires grad by default
 and announces itself in its repr. ``Module.parameters()`` finds a module's parameters by
-this type.
+this type, and an optimizer updates them. A ``Buffer`` marks a tensor that is module state
+without being learned (BatchNorm's running mean): ``module.name = nn.Buffer(t)`` is
+``module.register_buffer("name", t)``.
 
 Example:
     >>> import ember
@@ -48,6 +50,44 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_rebuild_parameter, (self._data.copy(), self._requires_grad))
+
+
+class Buffer(Tensor):
+    """A tensor that, assigned to a module attribute, becomes one of its buffers.
+
+    ``persistent=False`` keeps it out of ``state_dict()`` (``register_buffer``'s flag). The
+    module stores a plain tensor sharing ``data``'s memory.
+
+    Example:
+        >>> import ember
+        >>> m = ember.nn.Module()
+        >>> m.steps = ember.nn.Buffer(ember.zeros(1))
+        >>> m.scratch = ember.nn.Buffer(ember.zeros(2), persistent=False)
+        >>> [name for name, _ in m.named_buffers()], list(m.state_dict())
+        (['steps', 'scratch'], ['steps'])
+    """
+
+    __slots__ = ("persistent",)
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
+        if data is None:
+            from ember._creation import empty
+
+            data = empty(0)
+        buffer = _new(cls)
+        buffer._data = data._data
+        buffer.grad = None
+        buffer.grad_fn = None
+        buffer._requires_grad = data._requires_grad
+        buffer.persistent = bool(persistent)
+        return buffer
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        pass  # everything happens in __new__
+
+    def as_tensor(self) -> Tensor:
+        """The plain tensor (same memory, same ``requires_grad``) a module stores."""
+        return Tensor._make(self._data).requires_grad_(self._requires_grad)
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:

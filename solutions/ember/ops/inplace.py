@@ -43,6 +43,9 @@ _new = object.__new__
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation.")
+OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor "
+                   "refers to a single memory location. Please clone() the tensor before "
+                   "performing the operation.")
 
 
 # --------------------------------------------------------------------------- checks
@@ -53,10 +56,22 @@ def check_inplace(tensor: Tensor) -> None:
     leaves nothing to differentiate. Inside ``no_grad()`` the change is not recorded,
     so it is allowed (that is how ``optimizer.step()`` updates parameters).
 
+    Also refuse, in any grad mode, to write through a view whose elements share memory
+    (``expand`` gives stride 0 to a stretched dimension): one write would land in many
+    places. PyTorch lets ``fill_``, ``zero_`` and one-element writes through, since every
+    position gets the same value; ember refuses those too (its expanded views are
+    read-only NumPy arrays).
+
     Raises:
         RuntimeError: PyTorch's "a leaf Variable that requires grad is being used in an
-            in-place operation." (or its "a view of a leaf Variable" form).
+            in-place operation." (or its "a view of a leaf Variable" form), or its
+            "unsupported operation: more than one element ... refers to a single memory
+            location".
     """
+    array = tensor._data
+    strides = array.strides
+    if 0 in strides and array.size > 1 and any(s == 0 and n > 1 for s, n in zip(strides, array.shape, strict=True)):
+        raise RuntimeError(OVERLAP_MESSAGE)
     if not _grad_state["enabled"]:
         return
     base = getattr(tensor, "_base", None)

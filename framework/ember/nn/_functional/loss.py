@@ -27,6 +27,7 @@ from typing import Any
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
+from ember.autograd.grad_mode import is_grad_enabled
 from ember.nn._functional.activation import _log_softmax, log_softmax, sum_keepdims
 from ember.nn._reduction import reduce_losses as _reduce
 from ember.nn._reduction import resolve as _reduction
@@ -336,8 +337,8 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
     """ℓ = (1 - y)·x + (1 + (p - 1)·y)·log(1 + e^(-x)) for logits x and pos_weight p.
 
     log(1 + e^(-x)) = log(1 + e^(-|x|)) + max(-x, 0) never overflows. Derivatives:
-    ∂ℓ/∂x = (1 - y) - (1 + (p - 1)y)·σ(-x),  ∂ℓ/∂y = -x + (p - 1)·log(1 + e^(-x)),
-    ∂ℓ/∂p = y·log(1 + e^(-x)).
+    ∂ℓ/∂x = (1 - y) - (1 + (p - 1)y)·σ(-x),  ∂ℓ/∂y = -x + (p - 1)·log(1 + e^(-x)).
+    ``pos_weight`` gets no gradient: as in PyTorch, it is a constant of the loss.
     """
 
     @staticmethod
@@ -351,16 +352,16 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         return out
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         x, y, pos_weight, softplus_neg = ctx.saved_tensors
         xp = get_array_module(x)
         # σ(-x) = 1 / (1 + e^x) = e^(-log(1 + e^x)) = e^(-(log(1 + e^(-x)) + x)): no overflow
         sigmoid_neg = xp.exp(-(softplus_neg + x))
         # ---- your code (stage 04): BinaryCrossEntropyWithLogits.backward ----
-        # It must define grad_x, grad_y and grad_p: the code after it reads them.
+        # It must define grad_x and grad_y: the code after it reads them.
         raise NotImplementedError("Stage 04: implement BinaryCrossEntropyWithLogits.backward")
         # ---- end of your code (stage 04) ----
-        return grad_x, grad_y, grad_p
+        return grad_x, grad_y, None
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
@@ -382,6 +383,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    for name, constant in (("weight", weight), ("pos_weight", pos_weight)):
+        if constant is not None and constant.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                f"respect to argument '{name}'. This input cannot have requires_grad True.")
     losses = BinaryCrossEntropyWithLogits.apply(input, target.to(input.dtype), pos_weight)
     if weight is not None:
         losses = losses * weight

@@ -22,6 +22,7 @@ from typing import Any
 from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
+from ember.autograd.grad_mode import is_grad_enabled
 from ember.nn._functional.activation import _log_softmax, log_softmax, sum_keepdims
 from ember.nn._reduction import reduce_losses as _reduce
 from ember.nn._reduction import resolve as _reduction
@@ -359,8 +360,8 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
     """ℓ = (1 - y)·x + (1 + (p - 1)·y)·log(1 + e^(-x)) for logits x and pos_weight p.
 
     log(1 + e^(-x)) = log(1 + e^(-|x|)) + max(-x, 0) never overflows. Derivatives:
-    ∂ℓ/∂x = (1 - y) - (1 + (p - 1)y)·σ(-x),  ∂ℓ/∂y = -x + (p - 1)·log(1 + e^(-x)),
-    ∂ℓ/∂p = y·log(1 + e^(-x)).
+    ∂ℓ/∂x = (1 - y) - (1 + (p - 1)y)·σ(-x),  ∂ℓ/∂y = -x + (p - 1)·log(1 + e^(-x)).
+    ``pos_weight`` gets no gradient: as in PyTorch, it is a constant of the loss.
     """
 
     @staticmethod
@@ -375,7 +376,7 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         return out
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         x, y, pos_weight, softplus_neg = ctx.saved_tensors
         xp = get_array_module(x)
         # σ(-x) = 1 / (1 + e^x) = e^(-log(1 + e^x)) = e^(-(log(1 + e^(-x)) + x)): no overflow
@@ -384,13 +385,11 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         if pos_weight is None:
             grad_x = grad * ((1 - y) - sigmoid_neg)
             grad_y = grad * -x
-            grad_p = None
         else:
             grad_x = grad * ((1 - y) - (1 + (pos_weight - 1) * y) * sigmoid_neg)
             grad_y = grad * (-x + (pos_weight - 1) * softplus_neg)
-            grad_p = grad * y * softplus_neg
         ### END SOLUTION
-        return grad_x, grad_y, grad_p
+        return grad_x, grad_y, None
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
@@ -412,6 +411,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    for name, constant in (("weight", weight), ("pos_weight", pos_weight)):
+        if constant is not None and constant.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                f"respect to argument '{name}'. This input cannot have requires_grad True.")
     losses = BinaryCrossEntropyWithLogits.apply(input, target.to(input.dtype), pos_weight)
     if weight is not None:
         losses = losses * weight

@@ -16,6 +16,7 @@ from ember.nn.modules.loss import (
     NLLLoss,
 )
 from ember.nn.modules.module import Module
+from ember.nn.modules.parameter_containers import ParameterDict, ParameterList
 from ember.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from ember.nn.modules.sparse import Embedding
 
@@ -23,6 +24,6 @@ __all__ = [
     "GELU", "AdaptiveAvgPool2d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d",
     "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "Identity",
     "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
-    "ModuleDict", "ModuleList", "NLLLoss", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh",
-    "Unflatten",
+    "ModuleDict", "ModuleList", "NLLLoss", "ParameterDict", "ParameterList", "ReLU",
+    "Sequential", "Sigmoid", "Softmax", "Tanh", "Unflatten",
 ]

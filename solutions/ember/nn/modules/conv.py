@@ -18,6 +18,7 @@ from ember._creation import empty
 from ember._tensor import Tensor
 from ember.autograd.grad_mode import no_grad
 from ember.nn._functional.conv import conv2d, pair
+from ember.nn._functional.padding import pad
 from ember.nn.modules.linear import uniform_fill
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
@@ -64,9 +65,6 @@ class Conv2d(Module):
         super().__init__()
         stride = pair(stride, "stride")
         _check_arguments(in_channels, out_channels, groups, padding, stride, padding_mode)
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not supported by "
-                                      "ember; use padding_mode='zeros'")
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = pair(kernel_size, "kernel_size")
@@ -97,10 +95,25 @@ class Conv2d(Module):
                 uniform_fill(self.bias, bound)
         ### END SOLUTION
 
+    def mode_padding(self) -> tuple[int, int, int, int]:
+        """``F.pad``'s ``(left, right, top, bottom)`` for ``padding_mode`` other than zeros."""
+        if self.padding == "valid":
+            return (0, 0, 0, 0)
+        if self.padding == "same":
+            total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size, strict=True)]
+            return (total[1] // 2, total[1] - total[1] // 2, total[0] // 2,
+                    total[0] - total[0] // 2)
+        return (self.padding[1], self.padding[1], self.padding[0], self.padding[0])
+
     def forward(self, input: Tensor) -> Tensor:
+        padding = self.padding
+        if self.padding_mode != "zeros":  # the mode's values are added here, once
+            input, padding = pad(input, self.mode_padding(), mode=self.padding_mode), (0, 0)
+        # Hint: convolve ``input`` with ``padding`` (not self.padding: with a padding_mode,
+        # the padding is already in ``input``).
         ### BEGIN SOLUTION 04
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                      self.dilation, self.groups)
+        return conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation,
+                      self.groups)
         ### END SOLUTION
 
     def extra_repr(self) -> str:

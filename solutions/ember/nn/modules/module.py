@@ -30,7 +30,7 @@ from typing import Any
 
 from ember._tensor import Tensor
 from ember.nn.modules.state_dict import StateDictMixin
-from ember.nn.parameter import Parameter
+from ember.nn.parameter import Buffer, Parameter
 from ember.utils.hooks import RemovableHandle
 
 _REGISTRIES = ("_parameters", "_buffers", "_modules")
@@ -177,6 +177,12 @@ class Module(StateDictMixin):
         already registered (parameter, buffer, child) keeps its dict. Everything else is a
         plain attribute."""
         members = self.__dict__
+        if isinstance(value, Buffer):  # nn.Buffer: a buffer by its type, as a Parameter is
+            if "_buffers" not in members:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self._forget(name, members, members["_parameters"], members["_modules"])
+            self.register_buffer(name, value.as_tensor(), value.persistent)
+            return
         if not isinstance(value, (Parameter, Module)) and all(
                 name not in members.get(registry, ()) for registry in _REGISTRIES):
             object.__setattr__(self, name, value)  # a plain attribute: all stage 02 needs
