@@ -38,7 +38,7 @@ from . import gradebook, nbgrader_runs, reports
 from .check import write_verdict
 from .nbgrader_runs import tail
 from .processes import run_nbgrader
-from .release import ReleaseError, _course_copy, _ignore, build_framework, repo_root
+from .release import ReleaseError, build_framework, course_copy, ignore_junk, repo_root
 from .runner import Limits, RunResult
 from .sandbox import choose_tier
 from .stages import STAGES, Stage
@@ -85,7 +85,7 @@ def setup_course(out: Path, options: GradeOptions) -> tuple[Path, Path]:
     for old in (course, out / "results", out / "unpacked"):
         shutil.rmtree(old, ignore_errors=True)
     db.unlink(missing_ok=True)
-    _course_copy(Path(options.course_dir or repo_root() / "course"), course, options.stages)
+    course_copy(Path(options.course_dir or repo_root() / "course"), course, options.stages)
     for stage in options.stages:
         done = run_nbgrader(["generate_assignment", stage.name, "--force"], course, db)
         if done.returncode != 0:
@@ -137,7 +137,7 @@ def private_framework(sub: Submission, blank: Path, dest: Path) -> tuple[Path, l
         own = blank / "ember"
         reasons.append("no framework/ember in the submission: graded against the blank stubs")
     shutil.rmtree(dest, ignore_errors=True)
-    copy_tree(own, dest / "ember", ignore=_ignore)
+    copy_tree(own, dest / "ember", ignore=ignore_junk)
     return dest, reasons
 
 
@@ -279,7 +279,7 @@ def merge_student(course: Path, db: Path, worker: tuple[Path, Path],
                 dest = course / part / student.student / name
                 shutil.rmtree(dest, ignore_errors=True)
                 try:
-                    copy_tree(src, dest, ignore=_ignore)
+                    copy_tree(src, dest, ignore=ignore_junk)
                 except (OSError, UnsafeSubmission) as exc:
                     stage_grade.reasons.append(f"{part} files not kept: {exc}")
                     if part == "feedback":

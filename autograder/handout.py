@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from .markers import region_texts, strip_solutions
-from .release import ReleaseError, _files, _ignore, repo_root
+from .release import ReleaseError, ignore_junk, repo_root, tree_files
 
 #: Top-level files of the repository that go to students as they are.
 TOP_FILES = ("pyproject.toml", "environment.yml", ".gitignore")
@@ -69,14 +69,14 @@ def build_handout(dest: Path, root: Path | None = None, check: bool = True) -> t
         _copy_file(root / "course" / "handout" / name, folder / name)
     for tree in TREES:
         if (root / tree).is_dir():
-            shutil.copytree(root / tree, folder / tree, ignore=_ignore)
+            shutil.copytree(root / tree, folder / tree, ignore=ignore_junk)
     package = root / "autograder"
     for name in AUTOGRADER_FILES:
         if (package / name).is_file():
             _copy_file(package / name, folder / "autograder" / name)
     public = package / "suites" / "public"
     if public.is_dir():
-        shutil.copytree(public, folder / "autograder" / "suites" / "public", ignore=_ignore)
+        shutil.copytree(public, folder / "autograder" / "suites" / "public", ignore=ignore_junk)
     if check:
         problems = leak_check(folder, root)
         if problems:
@@ -92,7 +92,7 @@ def make_zip(folder: Path) -> Path:
     """A deterministic zip of ``folder`` (sorted entries, fixed dates) next to it."""
     archive = folder.with_suffix(".zip")
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for rel, path in _files(folder).items():
+        for rel, path in tree_files(folder).items():
             info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -174,7 +174,7 @@ def leak_check(folder: Path, root: Path | None = None) -> list[str]:
     secret_lines = solution_lines(root)
     secret_files = _secret_files(root)
     problems = []
-    for rel, path in _files(Path(folder)).items():
+    for rel, path in tree_files(Path(folder)).items():
         parts = rel.split("/")
         if "hidden" in parts or "mutants" in parts or "solutions" in parts:
             problems.append(f"{rel}: instructor-only folder in the handout")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..markers import Region, strip_solutions
 from ..mutants import load as load_mutants
-from ..release import _ignore, build_framework, repo_root
+from ..release import build_framework, ignore_junk, repo_root
 from ..stages import STAGES
 
 #: The recipe of the partial submission.
@@ -57,7 +57,7 @@ def build_partial_framework(dest: Path, recipe: Recipe, root: Path | None = None
     root = Path(root) if root is not None else repo_root()
     with tempfile.TemporaryDirectory(prefix="ember-partial-") as tmp:
         mutated = Path(tmp)
-        shutil.copytree(root / "solutions" / "ember", mutated / "ember", ignore=_ignore)
+        shutil.copytree(root / "solutions" / "ember", mutated / "ember", ignore=ignore_junk)
         for name in recipe.mutants:
             stage, _, short = name.rpartition("/")
             found = {m.name: m for m in load_mutants(stage or "01")}
@@ -95,7 +95,7 @@ def _with_notebooks(folder: Path, release_dir: Path) -> None:
     for stage in STAGES:
         src = release_dir / stage.name
         if src.is_dir():
-            shutil.copytree(src, folder / "course" / "release" / stage.name, ignore=_ignore)
+            shutil.copytree(src, folder / "course" / "release" / stage.name, ignore=ignore_junk)
 
 
 def build_samples(dest: Path, handout: Path, root: Path | None = None,
@@ -114,7 +114,7 @@ def build_samples(dest: Path, handout: Path, root: Path | None = None,
     if dest.exists():
         shutil.rmtree(dest)
     release_dir = Path(handout) / "course" / "release"
-    shutil.copytree(handout, dest / "blank", ignore=_ignore)
+    shutil.copytree(handout, dest / "blank", ignore=ignore_junk)
     build_framework(root / "solutions", dest / "reference" / "framework", ALL)
     _with_notebooks(dest / "reference", release_dir)
     build_partial_framework(dest / "partial" / "framework", recipe, root)

@@ -70,7 +70,8 @@ def check_inplace(tensor: Tensor) -> None:
     """
     array = tensor._data
     strides = array.strides
-    if 0 in strides and array.size > 1 and any(s == 0 and n > 1 for s, n in zip(strides, array.shape, strict=True)):
+    if 0 in strides and array.size > 1 and any(
+            s == 0 and n > 1 for s, n in zip(strides, array.shape, strict=True)):
         raise RuntimeError(OVERLAP_MESSAGE)
     if not _grad_state["enabled"]:
         return
