@@ -35,7 +35,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ember._backend import ARRAY_TYPES, default_array_module
 from ember._tensor import Tensor
@@ -47,9 +47,6 @@ from ember.autograd.node_names import node_name
 
 _new = object.__new__
 
-#: Ops whose backward needs their own output in PyTorch (``exp``, ``tanh``, ``sigmoid``):
-#: their output counts as saved, so changing it in place before backward raises.
-OUTPUT_SAVERS: set[type] = set()
 _asarray = default_array_module().asarray
 _NO_EDGE = (None, 0)
 
@@ -165,8 +162,19 @@ class ArrayFunction:
     """Base class of every built-in differentiable operation (forward and backward on arrays).
 
     Subclasses implement ``forward`` (stage 01) and ``backward`` (stage 02) as static
-    methods and are called through ``apply``.
+    methods and are called through ``apply``. Three class attributes declare what the
+    rest of the framework must know of an op:
+
+    * ``is_view``: the result always shares the input's memory (``view``, ``permute``,
+      ``expand``), so it shares its version counter too;
+    * ``may_be_view``: the result shares memory only when no copy was needed (``reshape``);
+    * ``saves_output``: PyTorch's backward of the op reads its output (``exp``, ``tanh``,
+      ``sigmoid``, ``sqrt``), so changing that output in place before backward raises.
     """
+
+    is_view: ClassVar[bool] = False
+    may_be_view: ClassVar[bool] = False
+    saves_output: ClassVar[bool] = False
 
     @staticmethod
     def forward(ctx: Context, *args: Any) -> Any:
@@ -250,7 +258,7 @@ class ArrayFunction:
             t.grad_fn = None
         ctx._versions = _saved_versions(ctx, args, arrays, (output,), (t,)) \
             if ctx._saved or ctx.__dict__ else ()
-        if cls in OUTPUT_SAVERS:
+        if cls.saves_output:
             ctx._versions += ((t._version_counter, 0, (output, -1)),)
         return t
 

@@ -68,6 +68,8 @@ class Abs(ArrayFunction):
 class Exp(ArrayFunction):
     """``e^a``; d/da = e^a."""
 
+    saves_output = True  # backward reads the output in PyTorch
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
@@ -104,6 +106,8 @@ class Log(ArrayFunction):
 
 class Sqrt(ArrayFunction):
     """``√a`` (``nan`` below 0); d/da = 1/(2√a)."""
+
+    saves_output = True  # backward reads the output in PyTorch
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
@@ -162,6 +166,8 @@ class Cos(ArrayFunction):
 class Tanh(ArrayFunction):
     """``tanh a``; d/da = 1 - tanh² a."""
 
+    saves_output = True  # backward reads the output in PyTorch
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)  # for backward (stage 02)
@@ -187,6 +193,8 @@ class Sigmoid(ArrayFunction):
     ``e^-a`` overflows for large negative ``a``, so both branches use ``e = e^-|a|`` (at
     most 1): ``1 / (1 + e)`` for ``a ≥ 0`` and the equal ``e / (1 + e)`` for ``a < 0``.
     """
+
+    saves_output = True  # backward reads the output in PyTorch
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:

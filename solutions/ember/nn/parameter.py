@@ -22,21 +22,27 @@ from ember._tensor import Tensor
 _new = object.__new__
 
 
+def _leaf_sharing(cls: type[Tensor], data: Tensor | None) -> Tensor:
+    """A new ``cls`` instance: a leaf reading ``data``'s memory (empty when ``data`` is None)."""
+    if data is None:
+        from ember._creation import empty
+
+        data = empty(0)
+    leaf = _new(cls)
+    leaf._data = data._data
+    leaf.grad = None
+    leaf.grad_fn = None
+    leaf._requires_grad = False
+    return leaf
+
+
 class Parameter(Tensor):
     """A leaf tensor sharing ``data``'s memory, with ``requires_grad=True`` by default."""
 
     __slots__ = ()
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
-        if data is None:
-            from ember._creation import empty
-
-            data = empty(0)
-        param = _new(cls)
-        param._data = data._data
-        param.grad = None
-        param.grad_fn = None
-        param._requires_grad = False
+        param = _leaf_sharing(cls, data)
         param.requires_grad = requires_grad  # the setter rejects integer tensors
         return param
 
@@ -70,15 +76,8 @@ class Buffer(Tensor):
     __slots__ = ("persistent",)
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
-        if data is None:
-            from ember._creation import empty
-
-            data = empty(0)
-        buffer = _new(cls)
-        buffer._data = data._data
-        buffer.grad = None
-        buffer.grad_fn = None
-        buffer._requires_grad = data._requires_grad
+        buffer = _leaf_sharing(cls, data)
+        buffer._requires_grad = data is not None and data._requires_grad
         buffer.persistent = bool(persistent)
         return buffer
 

@@ -129,19 +129,13 @@ def _wrap_int(value: Any, like: Any) -> Any:
     return _make(xp.asarray(value).astype(like._data.dtype))
 
 
-#: Ops whose result is always a view of their input (filled by ``ember/ops/views.py``).
-VIEW_OPS: set[type[ArrayFunction]] = set()
-#: Ops whose result is a view only sometimes (``reshape``: when the strides allow it).
-MAYBE_VIEW_OPS: set[type[ArrayFunction]] = set()
-
-
 def unary(fn: type[ArrayFunction], input: Tensor, *extra: Any) -> Tensor:
     """Run a one-tensor op; ``extra`` are non-tensor arguments (dims, shapes, ...)."""
     if input._requires_grad and _grad_state["enabled"]:
         out = fn.apply(input, *extra)
     else:
         out = _make(fn.forward(NO_GRAD_CTX, input._data, *extra))
-    if fn in VIEW_OPS or (fn in MAYBE_VIEW_OPS and shares_memory(out._data, input._data)):
+    if fn.is_view or (fn.may_be_view and shares_memory(out._data, input._data)):
         # A view shares its input's version counter: in-place changes are seen by both.
         share_storage(input, out)
     return out

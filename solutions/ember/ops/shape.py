@@ -67,6 +67,8 @@ class View(ArrayFunction):
     input's shape (the same for ``Reshape``).
     """
 
+    is_view = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape  # for backward (stage 02)
@@ -104,6 +106,8 @@ class Unsqueeze(View):
 class Reshape(ArrayFunction):
     """Another shape: a view when the strides allow it, else a copy."""
 
+    may_be_view = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape  # for backward (stage 02)
@@ -124,6 +128,8 @@ class Permute(ArrayFunction):
     The gradient is permuted back with the inverse permutation: input dim ``dims[i]``
     is output dim i. For a transpose (two dims swapped) the inverse is the same swap.
     """
+
+    is_view = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, dims: tuple[int, ...]) -> Any:
@@ -161,6 +167,8 @@ class Expand(ArrayFunction):
     One input element feeds every position of a stretched (or new leading) dimension, so
     its gradient is the sum over those positions.
     """
+
+    is_view = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:

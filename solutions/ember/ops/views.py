@@ -1,8 +1,10 @@
-"""Which ops make views, and the view-aware wrappers of indexing and splitting.
+"""The view-aware wrappers of indexing and splitting.
 
 A view shares its base's memory, so it must also share its **version counter**: after
 ``base[0].add_(1)`` a value of ``base`` saved for backward is stale, and backward must
-notice (stage 03). The ops below mark their results with ``share_storage``.
+notice (stage 03). Single ops declare it themselves (``ArrayFunction.is_view``); the
+functions below mark the results of basic indexing and of ``split``/``chunk``, which are
+views or not depending on the arguments, with ``share_storage``.
 
 Example:
     >>> import ember
@@ -19,16 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from ember._tensor import Tensor
-from ember.autograd.function import OUTPUT_SAVERS
 from ember.autograd.graph import share_storage
-from ember.ops import _dispatch, indexing, join, shape, unary
+from ember.ops import indexing, join
 from ember.ops._dispatch import shares_memory
-
-_dispatch.VIEW_OPS.update((shape.View, shape.Squeeze, shape.SqueezeDim, shape.Unsqueeze,
-                           shape.Permute, shape.Transpose, shape.T, shape.Expand))
-_dispatch.MAYBE_VIEW_OPS.add(shape.Reshape)
-# PyTorch's backward of these uses the output, so an in-place change of it must raise.
-OUTPUT_SAVERS.update((unary.Exp, unary.Tanh, unary.Sigmoid, unary.Sqrt))
 
 
 def _share_if_view(base: Tensor, out: Tensor) -> Tensor:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ember._tensor import Tensor
+from ember.nn.modules.backward_hooks import call_with_backward_hooks
 from ember.nn.modules.state_dict import StateDictMixin
 from ember.nn.parameter import Buffer, Parameter
 from ember.utils.hooks import RemovableHandle
@@ -81,6 +82,8 @@ class Module(StateDictMixin):
         setattr_(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
         setattr_(self, "_forward_hooks", OrderedDict())
         setattr_(self, "_forward_hooks_with_kwargs", OrderedDict())
+        setattr_(self, "_backward_pre_hooks", OrderedDict())
+        setattr_(self, "_backward_hooks", OrderedDict())
         setattr_(self, "_modules", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -90,7 +93,8 @@ class Module(StateDictMixin):
 
     # ------------------------------------------------------------ calling and hooks
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._forward_pre_hooks or self._forward_hooks:
+        if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)  # the fast path: no hooks registered
 
@@ -109,7 +113,10 @@ class Module(StateDictMixin):
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
+        if self._backward_hooks or self._backward_pre_hooks:
+            output = call_with_backward_hooks(self, self.forward, args, kwargs)
+        else:
+            output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
                 result = hook(self, args, kwargs, output)
@@ -153,6 +160,30 @@ class Module(StateDictMixin):
         """
         return self._add_hook(self._forward_hooks, self._forward_hooks_with_kwargs,
                               hook, prepend, with_kwargs)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False
+                                    ) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to
+        the module's inputs are computed; a non-None result (a tuple like ``grad_input``)
+        replaces them. ``grad_input`` has one entry per positional input, None where it
+        needs no gradient. How it works: ``backward_hooks.py``.
+
+        Example:
+            >>> import ember
+            >>> layer = ember.nn.Linear(2, 1)
+            >>> h = layer.register_full_backward_hook(
+            ...     lambda m, gin, gout: print([tuple(g.shape) for g in gin + gout]))
+            >>> layer(ember.ones(3, 2, requires_grad=True)).sum().backward()
+            [(3, 2), (3, 1)]
+        """
+        return self._add_hook(self._backward_hooks, OrderedDict(), hook, prepend, False)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False
+                                        ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients with respect to the
+        module's outputs are known, before they flow into it; a non-None result replaces
+        ``grad_output``."""
+        return self._add_hook(self._backward_pre_hooks, OrderedDict(), hook, prepend, False)
 
     # ------------------------------------------------------------ attributes
     def __getattr__(self, name: str) -> Any:
