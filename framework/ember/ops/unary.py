@@ -26,7 +26,7 @@ from ember._backend import get_array_module, quiet
 from ember._dtype import bool as bool_
 from ember._dtype import unsupported_dtype
 from ember._tensor import Tensor
-from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
+from ember.autograd.function import ArrayFunction, Context
 from ember.ops._dispatch import floating, promoted_arrays, tracks_grad, unary
 
 
@@ -66,21 +66,19 @@ class Abs(ArrayFunction):
 
 
 class Exp(ArrayFunction):
-    """``e^a``; d/da = e^a."""
+    """``e^a``; d/da = e^a, which is the output: backward reuses it instead of recomputing."""
 
-    saves_output = True  # backward reads the output in PyTorch
+    saves_output = True  # apply saves the output: ctx.saved_tensors is (e^a,)
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
         # ---- your code (stage 01): Exp.forward ----
         raise NotImplementedError("Stage 01: implement Exp.forward")
         # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved_tensors
-        xp = get_array_module(a)
+        (out,) = ctx.saved_tensors  # the output e^a (saves_output)
         # ---- your code (stage 02): Exp.backward ----
         raise NotImplementedError("Stage 02: implement Exp.backward")
         # ---- end of your code (stage 02) ----
@@ -105,21 +103,19 @@ class Log(ArrayFunction):
 
 
 class Sqrt(ArrayFunction):
-    """``√a`` (``nan`` below 0); d/da = 1/(2√a)."""
+    """``√a`` (``nan`` below 0); d/da = 1/(2√a), from the saved output √a."""
 
-    saves_output = True  # backward reads the output in PyTorch
+    saves_output = True  # apply saves the output: ctx.saved_tensors is (√a,)
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
         # ---- your code (stage 01): Sqrt.forward ----
         raise NotImplementedError("Stage 01: implement Sqrt.forward")
         # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved_tensors
-        xp = get_array_module(a)
+        (out,) = ctx.saved_tensors  # the output √a (saves_output)
         # ---- your code (stage 02): Sqrt.backward ----
         raise NotImplementedError("Stage 02: implement Sqrt.backward")
         # ---- end of your code (stage 02) ----
@@ -164,48 +160,42 @@ class Cos(ArrayFunction):
 
 
 class Tanh(ArrayFunction):
-    """``tanh a``; d/da = 1 - tanh² a."""
+    """``tanh a``; d/da = 1 - tanh² a, from the saved output."""
 
-    saves_output = True  # backward reads the output in PyTorch
+    saves_output = True  # apply saves the output: ctx.saved_tensors is (tanh a,)
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
         # ---- your code (stage 01): Tanh.forward ----
         raise NotImplementedError("Stage 01: implement Tanh.forward")
         # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved_tensors
-        xp = get_array_module(a)
+        (out,) = ctx.saved_tensors  # the output tanh a (saves_output)
         # ---- your code (stage 02): Tanh.backward ----
         raise NotImplementedError("Stage 02: implement Tanh.backward")
         # ---- end of your code (stage 02) ----
 
 
 class Sigmoid(ArrayFunction):
-    """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)).
-
-    The backward recomputes σ(a) from the saved input (a forward call with the no-op
-    context ``NO_GRAD_CTX``), which keeps ``forward`` free of extra work.
+    """``σ(a) = 1 / (1 + e^-a)``; d/da = σ(a)(1 - σ(a)), from the saved output σ(a).
 
     ``e^-a`` overflows for large negative ``a``, so both branches use ``e = e^-|a|`` (at
     most 1): ``1 / (1 + e)`` for ``a ≥ 0`` and the equal ``e / (1 + e)`` for ``a < 0``.
     """
 
-    saves_output = True  # backward reads the output in PyTorch
+    saves_output = True  # apply saves the output: ctx.saved_tensors is (σ(a),)
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
         # ---- your code (stage 01): Sigmoid.forward ----
         raise NotImplementedError("Stage 01: implement Sigmoid.forward")
         # ---- end of your code (stage 01) ----
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved_tensors
+        (out,) = ctx.saved_tensors  # the output σ(a) (saves_output)
         # ---- your code (stage 02): Sigmoid.backward ----
         raise NotImplementedError("Stage 02: implement Sigmoid.backward")
         # ---- end of your code (stage 02) ----

@@ -168,8 +168,9 @@ class ArrayFunction:
     * ``is_view``: the result always shares the input's memory (``view``, ``permute``,
       ``expand``), so it shares its version counter too;
     * ``may_be_view``: the result shares memory only when no copy was needed (``reshape``);
-    * ``saves_output``: PyTorch's backward of the op reads its output (``exp``, ``tanh``,
-      ``sigmoid``, ``sqrt``), so changing that output in place before backward raises.
+    * ``saves_output``: backward reads the op's output (``exp``, ``tanh``, ``sigmoid``,
+      ``sqrt``: their derivatives are functions of it), so ``apply`` appends the output to
+      ``ctx.saved_tensors``, and changing it in place before backward raises, as in PyTorch.
     """
 
     is_view: ClassVar[bool] = False
@@ -256,10 +257,10 @@ class ArrayFunction:
         else:  # comparisons: no gradient flows through a bool result
             t._requires_grad = False
             t.grad_fn = None
+        if cls.saves_output:  # backward reads the output: saved, and version-checked
+            ctx._saved = (*ctx._saved, output)
         ctx._versions = _saved_versions(ctx, args, arrays, (output,), (t,)) \
             if ctx._saved or ctx.__dict__ else ()
-        if cls.saves_output:
-            ctx._versions += ((t._version_counter, 0, (output, -1)),)
         return t
 
 
