@@ -55,8 +55,8 @@ OPS_MUTANTS = (
         name="sigmoid_grad_is_s",
         stage="02",
         path="ember/ops/unary.py",
-        old="return grad * s * (1 - s)",
-        new="return grad * s",
+        old="return grad * out * (1 - out)",
+        new="return grad * out",
         why="the sigmoid's derivative written σ instead of σ(1 - σ)",
     ),
     Mutant(
