@@ -56,8 +56,11 @@ def _free_port() -> int:
 
 def _environment(home: Path) -> dict[str, str]:
     """A shell as a student's: no project venv, no PYTHONPATH; pip's config and cache kept."""
+    # Nor the variables of an enclosing make (CI runs this under 'make test'): with them, a
+    # nested make prints "Entering/Leaving directory" lines a student never sees.
     env = {key: value for key, value in os.environ.items()
-           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "MAKELEVEL", "MAKEFLAGS",
+                          "MFLAGS", "MAKEOVERRIDES")}
     venv_bin = str(Path(os.environ.get("VIRTUAL_ENV", "/nonexistent")) / "bin")
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
                                   if p != venv_bin)
