@@ -24,6 +24,17 @@ MODULE_MUTANTS = (
             "registered, so parameters(), state_dict() and eval() cannot see them",
     ),
     Mutant(
+        name="module_list_del_not_renumbered",
+        stage="04",
+        path=_CONTAINER,
+        old="            delattr(self, self._get_abs_string_index(idx))\n"
+            "        self._modules = OrderedDict(\n"
+            "            (str(i), module) for i, module in enumerate(self._modules.values()))\n",
+        new="            delattr(self, self._get_abs_string_index(idx))\n",
+        why="del of a ModuleList entry leaves a gap in the names '0', '1', ...: the next "
+            "index or slice reaches the wrong module",
+    ),
+    Mutant(
         name="shared_parameters_counted_twice",
         stage="04",
         path=_MODULE,
