@@ -60,13 +60,17 @@ def _arrays(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(None if value is None else value._data for value in values)
 
 
-class OutputsHook(ArrayFunction):
-    """Identity on the outputs; its backward sees ``grad_output`` first."""
+class _HookNode(ArrayFunction):
+    """An identity on arrays that keeps the call's shared state for its backward."""
 
     @staticmethod
     def forward(ctx: Context, state: _CallState, *arrays: Any) -> tuple[Any, ...]:
         ctx.state = state
         return arrays
+
+
+class OutputsHook(_HookNode):
+    """Identity on the outputs; its backward sees ``grad_output`` first."""
 
     @staticmethod
     def backward(ctx: Context, *grads: Any) -> tuple[Any, ...]:
@@ -85,13 +89,8 @@ class OutputsHook(ArrayFunction):
         return (None, *_arrays(grad_output))
 
 
-class InputsHook(ArrayFunction):
+class InputsHook(_HookNode):
     """Identity on the inputs that require grad; its backward sees ``grad_input``."""
-
-    @staticmethod
-    def forward(ctx: Context, state: _CallState, *arrays: Any) -> tuple[Any, ...]:
-        ctx.state = state
-        return arrays
 
     @staticmethod
     def backward(ctx: Context, *grads: Any) -> tuple[Any, ...]:
