@@ -27,8 +27,8 @@ MUTANTS = (
         name="consumer_grads_overwritten",
         stage="02",
         path=_ENGINE,
-        old="                slots[output_nr] = grad if current is None else current + grad\n",
-        new="                slots[output_nr] = grad\n",
+        old="    slots[output_nr] = grad if current is None else current + grad\n",
+        new="    slots[output_nr] = grad\n",
         why="a tensor used twice (x * x, x + x) keeps only the last consumer's gradient "
             "instead of the sum",
     ),
@@ -88,8 +88,8 @@ MUTANTS = (
         name="graph_not_freed",
         stage="02",
         path=_ENGINE,
-        old="            if not retain_graph:\n                node._free()\n",
-        new="            if not retain_graph:\n                pass\n",
+        old="    if not retain_graph:\n        node._free()\n",
+        new="    if not retain_graph:\n        pass\n",
         why="saved arrays are kept after backward: memory grows, and a second backward "
             "silently succeeds instead of raising",
     ),

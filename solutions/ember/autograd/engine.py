@@ -252,6 +252,11 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
                  capture: dict | None = None) -> list:
     """Propagate ``root_grads`` from ``roots`` (``(node, output_nr)`` pairs) to the leaves.
 
+    Nodes run in topological order: a node runs once every consumer has added its gradient
+    into the node's buffer (``pending`` counts the consumers still to come). Running a node
+    means: apply its tensors' hooks, capture what ``grad`` asked for, then either accumulate
+    into a leaf's ``.grad`` or call the node's backward and pass each input's gradient on.
+
     Args:
         roots: where the gradients enter the graph.
         root_grads: one array per root.
@@ -274,49 +279,53 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
         if grads is not None and node._tensor_hooks:
             grads = _run_hooks(node, grads)
         if grads is not None and capture:
-            for output_nr, grad in enumerate(grads):
-                position = capture.get((node, output_nr))
-                if position is not None:
-                    captured[position] = grad
+            _capture(node, grads, capture, captured)
         if type(node) is AccumulateGrad:
             if grads is not None and capture is None:
                 accumulate_grad(node.variable, grads[0])
             continue
-        input_grads = None
-        if grads is not None:
-            if len(grads) > 1 and not node._materializes_grads:
-                grads = _materialize(node, grads)
-            input_grads = call_backward(node, grads)
-            if not retain_graph:
-                node._free()
+        input_grads = None if grads is None else _node_backward(node, grads, retain_graph)
         for index, (next_node, output_nr) in enumerate(node.next_functions):
             if next_node is None:
                 continue
-            grad = None if input_grads is None else input_grads[index]
-            if grad is not None:
-                # Sum the gradients from every consumer; a new array, never in place:
-                # the first one may be shared with another node.
-                slots = buffers.get(next_node)
-                if slots is None:
-                    slots = buffers[next_node] = [None] * len(next_node._meta)
-                current = slots[output_nr]
-                slots[output_nr] = grad if current is None else current + grad
-            left = pending[next_node] - 1
-            pending[next_node] = left
-            if left == 0:
+            if input_grads is not None and input_grads[index] is not None:
+                _add_to_buffer(buffers, next_node, output_nr, input_grads[index])
+            pending[next_node] -= 1
+            if pending[next_node] == 0:
                 ready.append(next_node)
     return captured
 
 
+def _capture(node: Node, grads: list, capture: dict, captured: list) -> None:
+    """Store the gradients of ``node``'s outputs that ``autograd.grad`` asked for."""
+    for output_nr, grad in enumerate(grads):
+        position = capture.get((node, output_nr))
+        if position is not None:
+            captured[position] = grad
+
+
+def _node_backward(node: Context, grads: list, retain_graph: bool) -> list:
+    """The gradients of ``node``'s inputs; its saved arrays are freed unless retained."""
+    if len(grads) > 1 and not node._materializes_grads:
+        grads = _materialize(node, grads)
+    input_grads = call_backward(node, grads)
+    if not retain_graph:
+        node._free()
+    return input_grads
+
+
 def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad: Any) -> None:
-    """Sum ``grad`` into the gradient waiting for output ``output_nr`` of ``node``."""
+    """Sum ``grad`` into the gradient waiting for output ``output_nr`` of ``node``.
+
+    This is the multivariate chain rule's sum: a tensor read by several consumers gets
+    ∂L/∂x = Σ_k ∂L/∂y_k · ∂y_k/∂x, one term arriving from each consumer.
+    """
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * len(node._meta)
-    if slots[output_nr] is None:
-        slots[output_nr] = grad
-    else:  # a new array, never in place: the first gradient may be shared elsewhere
-        slots[output_nr] = slots[output_nr] + grad
+    current = slots[output_nr]
+    # A new array, never in place: the first gradient may be shared with another node.
+    slots[output_nr] = grad if current is None else current + grad
 
 
 __all__ = ["accumulate_grad", "call_backward", "check_versions", "dependencies", "run_backward",
