@@ -236,7 +236,7 @@ class Tensor:
             >>> x.grad
             tensor(12.)
         """
-        from ember.autograd.engine import backward
+        from ember.autograd.api import backward
 
         backward((self,), None if gradient is None else (gradient,), retain_graph,
                  create_graph, inputs)

@@ -1,16 +1,18 @@
 """``ember.autograd``: reverse-mode automatic differentiation, PyTorch's ``torch.autograd``.
 
-* ``function.py`` — ``Function`` (one op: ``forward`` and ``backward``) and ``Context``,
+* ``function.py`` — ``ArrayFunction`` (one op: ``forward`` and ``backward``) and ``Context``,
   which is also the graph node that records the op;
+* ``custom_function.py`` — ``Function``, the tensor-level API for user-defined ops (stage 05);
 * ``graph.py`` — ``AccumulateGrad`` (the leaves' nodes), hook handles, version counters;
-* ``engine.py`` — ``backward`` and ``grad``: the walk over the graph;
+* ``engine.py`` — the walk over the graph (``run_backward``);
+* ``api.py`` — ``backward`` and ``grad``, the public entry points into the engine;
 * ``grad_mode.py`` — ``no_grad``, ``enable_grad``, ``set_grad_enabled``;
 * ``variable.py`` — the legacy ``Variable``;
 * ``gradcheck.py`` — ``gradcheck``: backward against finite differences (stage 05).
 """
 
 from ember.autograd import grad_mode
-from ember.autograd.engine import backward, grad
+from ember.autograd.api import backward, grad
 from ember.autograd.function import ArrayFunction, Context, Function
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ember.autograd.gradcheck import GradcheckError, gradcheck

@@ -38,7 +38,7 @@ from ember._backend import ARRAY_TYPES, get_array_module
 from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import FREED_MESSAGE, Context
-from ember.autograd.graph import AccumulateGrad, Node, accumulator
+from ember.autograd.graph import AccumulateGrad, Node
 
 _make = Tensor._make
 
@@ -202,6 +202,11 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
                  capture: dict | None = None) -> list:
     """Propagate ``root_grads`` from ``roots`` (``(node, output_nr)`` pairs) to the leaves.
 
+    Nodes run in topological order: a node runs once every consumer has added its gradient
+    into the node's buffer (``pending`` counts the consumers still to come). Running a node
+    means: apply its tensors' hooks, capture what ``grad`` asked for, then either accumulate
+    into a leaf's ``.grad`` or call the node's backward and pass each input's gradient on.
+
     Args:
         roots: where the gradients enter the graph.
         root_grads: one array per root.
@@ -224,170 +229,54 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
         if grads is not None and node._tensor_hooks:
             grads = _run_hooks(node, grads)
         if grads is not None and capture:
-            for output_nr, grad in enumerate(grads):
-                position = capture.get((node, output_nr))
-                if position is not None:
-                    captured[position] = grad
+            _capture(node, grads, capture, captured)
         if type(node) is AccumulateGrad:
             if grads is not None and capture is None:
                 accumulate_grad(node.variable, grads[0])
             continue
-        input_grads = None
-        if grads is not None:
-            if len(grads) > 1 and not node._materializes_grads:
-                grads = _materialize(node, grads)
-            input_grads = call_backward(node, grads)
-            if not retain_graph:
-                node._free()
+        input_grads = None if grads is None else _node_backward(node, grads, retain_graph)
         for index, (next_node, output_nr) in enumerate(node.next_functions):
             if next_node is None:
                 continue
-            grad = None if input_grads is None else input_grads[index]
-            if grad is not None:
-                # Sum the gradients from every consumer; a new array, never in place:
-                # the first one may be shared with another node.
-                slots = buffers.get(next_node)
-                if slots is None:
-                    slots = buffers[next_node] = [None] * len(next_node._meta)
-                current = slots[output_nr]
-                slots[output_nr] = grad if current is None else current + grad
-            left = pending[next_node] - 1
-            pending[next_node] = left
-            if left == 0:
+            if input_grads is not None and input_grads[index] is not None:
+                _add_to_buffer(buffers, next_node, output_nr, input_grads[index])
+            pending[next_node] -= 1
+            if pending[next_node] == 0:
                 ready.append(next_node)
     return captured
 
 
+def _capture(node: Node, grads: list, capture: dict, captured: list) -> None:
+    """Store the gradients of ``node``'s outputs that ``autograd.grad`` asked for."""
+    for output_nr, grad in enumerate(grads):
+        position = capture.get((node, output_nr))
+        if position is not None:
+            captured[position] = grad
+
+
+def _node_backward(node: Context, grads: list, retain_graph: bool) -> list:
+    """The gradients of ``node``'s inputs; its saved arrays are freed unless retained."""
+    if len(grads) > 1 and not node._materializes_grads:
+        grads = _materialize(node, grads)
+    input_grads = call_backward(node, grads)
+    if not retain_graph:
+        node._free()
+    return input_grads
+
+
 def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad: Any) -> None:
-    """Sum ``grad`` into the gradient waiting for output ``output_nr`` of ``node``."""
+    """Sum ``grad`` into the gradient waiting for output ``output_nr`` of ``node``.
+
+    This is the multivariate chain rule's sum: a tensor read by several consumers gets
+    ∂L/∂x = Σ_k ∂L/∂y_k · ∂y_k/∂x, one term arriving from each consumer.
+    """
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * len(node._meta)
-    if slots[output_nr] is None:
-        slots[output_nr] = grad
-    else:  # a new array, never in place: the first gradient may be shared elsewhere
-        slots[output_nr] = slots[output_nr] + grad
+    current = slots[output_nr]
+    # A new array, never in place: the first gradient may be shared with another node.
+    slots[output_nr] = grad if current is None else current + grad
 
 
-# --------------------------------------------------------------------------- public API
-def _as_tuple(values: Any) -> tuple:
-    if values is None:
-        return ()
-    if isinstance(values, (Tensor, ARRAY_TYPES)) or not isinstance(values, (list, tuple)):
-        return (values,)
-    return tuple(values)
-
-
-def _roots(tensors: tuple, grad_tensors: Any, what: str) -> tuple[list, list]:
-    """The ``(node, output_nr)`` and initial gradient of each output tensor."""
-    grads = _as_tuple(grad_tensors) or (None,) * len(tensors)
-    if len(grads) != len(tensors):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
-    roots, root_grads = [], []
-    for index, (tensor, grad) in enumerate(zip(tensors, grads, strict=True)):
-        if not tensor.requires_grad:
-            raise RuntimeError(f"element {index} of tensors does not require grad and does "
-                               "not have a grad_fn")
-        data = tensor._data
-        if grad is None:
-            if data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grad = get_array_module(data).ones_like(data)
-        else:
-            grad = grad._data if isinstance(grad, Tensor) else get_array_module(data).asarray(
-                grad, dtype=data.dtype)
-            if grad.shape != data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{index}] has a shape of "
-                    f"ember.Size({list(grad.shape)}) and {what}[{index}] has a shape of "
-                    f"ember.Size({list(data.shape)}).")
-        node = tensor.grad_fn
-        roots.append((accumulator(tensor), 0) if node is None else (node, tensor._output_nr))
-        root_grads.append(grad)
-    return roots, root_grads
-
-
-def _no_higher_order(create_graph: bool) -> None:
-    if create_graph:
-        raise NotImplementedError("create_graph=True (gradients of gradients) is not "
-                                  "supported by ember: backward works on raw arrays")
-
-
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None) -> None:
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves.
-
-    Args:
-        tensors: a tensor or a sequence of tensors to differentiate.
-        grad_tensors: the gradient of some loss with respect to each tensor (may be None
-            for one-element tensors, meaning 1).
-        retain_graph: keep the graph's saved arrays for another backward.
-        create_graph: not supported (higher-order gradients).
-        inputs: accumulate only into these leaves (default: all leaves).
-
-    Example:
-        >>> import ember
-        >>> x = ember.ones(2, requires_grad=True)
-        >>> ember.autograd.backward([(2 * x).sum()])
-        >>> x.grad
-        tensor([2., 2.])
-    """
-    _no_higher_order(create_graph)
-    tensors = _as_tuple(tensors)
-    roots, root_grads = _roots(tensors, grad_tensors, "output")
-    if inputs is None:
-        run_backward(roots, root_grads, bool(retain_graph))
-        return
-    inputs = _as_tuple(inputs)
-    capture = {_capture_key(t): i for i, t in enumerate(inputs)}
-    for tensor, grad in zip(inputs, run_backward(roots, root_grads, bool(retain_graph),
-                                                 capture), strict=True):
-        if grad is not None:
-            accumulate_grad(tensor, grad)
-
-
-def _capture_key(tensor: Tensor) -> tuple[Node, int]:
-    if not tensor.requires_grad:
-        raise RuntimeError("One of the differentiated Tensors does not require grad")
-    if tensor.grad_fn is None:
-        return accumulator(tensor), 0
-    return tensor.grad_fn, tensor._output_nr
-
-
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
-         retain_graph: bool | None = None, create_graph: bool = False,
-         allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
-
-    Returns:
-        One tensor per input (None for an unused input when ``allow_unused=True``).
-
-    Example:
-        >>> import ember
-        >>> x = ember.tensor([3.], requires_grad=True)
-        >>> ember.autograd.grad((x ** 2).sum(), x)
-        (tensor([6.]),)
-    """
-    _no_higher_order(create_graph)
-    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
-    roots, root_grads = _roots(outputs, grad_outputs, "output")
-    capture = {_capture_key(t): i for i, t in enumerate(inputs)}
-    found = run_backward(roots, root_grads, bool(retain_graph), capture)
-    result = []
-    for index, (tensor, array) in enumerate(zip(inputs, found, strict=True)):
-        if array is None:
-            if materialize_grads:
-                array = get_array_module(tensor._data).zeros_like(tensor._data)
-            elif not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {index} appears to "
-                                   "not have been used in the graph. Set allow_unused=True "
-                                   "if this is the desired behavior.")
-            else:
-                result.append(None)
-                continue
-        result.append(_make(array.copy()))
-    return tuple(result)
-
-
-__all__ = ["accumulate_grad", "backward", "call_backward", "check_versions", "dependencies",
-           "grad", "run_backward", "unbroadcast"]
+__all__ = ["accumulate_grad", "call_backward", "check_versions", "dependencies", "run_backward",
+           "unbroadcast"]

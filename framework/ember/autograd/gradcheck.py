@@ -31,7 +31,7 @@ from typing import Any
 
 from ember._backend import get_array_module
 from ember._tensor import Tensor
-from ember.autograd.engine import grad as _grad
+from ember.autograd.api import grad as _grad
 from ember.autograd.grad_mode import no_grad
 
 
