@@ -93,7 +93,7 @@ MUTANTS = (
     Mutant(
         name="max_dim_wrong_indices",
         stage="01",
-        path="ember/ops/reduction.py",
+        path="ember/ops/extrema.py",
         old="a.max(axis, keepdims=keepdim), a.argmax(axis, keepdims=keepdim)",
         new="a.max(axis, keepdims=keepdim), a.argmin(axis, keepdims=keepdim)",
         why="max(dim) returns the right values but the indices of the minimum",

@@ -38,7 +38,7 @@ OPS_MUTANTS = (
     Mutant(
         name="max_dim_grad_to_all",
         stage="02",
-        path="ember/ops/reduction.py",
+        path="ember/ops/extrema.py",
         old="        xp.put_along_axis(result, indices, grad, axis)\n",
         new="        result = result + grad\n",
         why="max(dim)'s gradient goes to every element of the slice, not only the maximum",

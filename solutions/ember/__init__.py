@@ -107,9 +107,10 @@ from ember.ops.elementwise import (
     true_divide,
     where,
 )
+from ember.ops.extrema import argmax, argmin, max, min
 from ember.ops.join import cat, concat, concatenate, stack
 from ember.ops.linalg import bmm, dot, matmul, mm, mv
-from ember.ops.reduction import all, any, argmax, argmin, max, mean, min, prod, std, sum, var
+from ember.ops.reduction import all, any, mean, prod, std, sum, var
 from ember.ops.shape import (
     clone,
     flatten,

@@ -16,6 +16,7 @@ from ember.ops import (
     comparison,
     conversion,
     elementwise,
+    extrema,
     linalg,
     reduction,
     shape,
@@ -94,7 +95,8 @@ METHODS = {
         "bitwise_not")},
     # reductions
     **{name: getattr(reduction, name) for name in (
-        "sum", "mean", "prod", "max", "min", "argmax", "argmin", "std", "var", "all", "any")},
+        "sum", "mean", "prod", "std", "var", "all", "any")},
+    **{name: getattr(extrema, name) for name in ("max", "min", "argmax", "argmin")},
     # linear algebra
     **{name: getattr(linalg, name) for name in ("matmul", "mm", "bmm", "dot", "mv")},
     # shape

@@ -1,9 +1,9 @@
 # Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
-#   stage 01: reduction_axes, Sum.forward, Mean.forward, Prod.forward, Var.forward,
-#             MaxMin.forward, Amax.forward, _sum_dtype, mean, _arg_extreme, _logical
+#   stage 01: reduction_axes, Sum.forward, Mean.forward, Prod.forward, Var.forward, _sum_dtype,
+#             mean, _logical
 #   stage 02: expand_reduced, Sum.backward, Mean.backward, Prod.backward, _product_of_others,
-#             Var.backward, Std.backward, MaxMin.backward, Amax.backward
-"""Reductions: ``sum mean prod max min argmax argmin std var all any``.
+#             Var.backward, Std.backward
+"""Reductions: ``sum mean prod std var all any`` (``max min argmax argmin``: ``extrema.py``).
 
 A reduction collapses the dimensions listed in ``dim`` (all of them when ``dim`` is None).
 With ``keepdim=True`` each collapsed dimension stays as size 1, so the result still
@@ -21,7 +21,6 @@ Example:
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 from ember._backend import get_array_module, quiet
@@ -29,27 +28,7 @@ from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
-from ember.ops._dispatch import binary, dtype_of, tracks_grad, unary
-from ember.ops.elementwise import Maximum, Minimum
-
-
-class _ReturnType:
-    """Shared ``repr`` of PyTorch's ``torch.return_types.max(values=..., indices=...)``."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        pairs = zip(self._fields, self, strict=True)
-        fields = ",\n".join(f"{name}={value!r}" for name, value in pairs)
-        return f"ember.return_types.{type(self).__name__}(\n{fields})"
-
-
-def _return_type(name: str) -> type:
-    """A named tuple ``(values, indices)`` called ``name``, e.g. the result of ``t.max(dim)``."""
-    return type(name, (_ReturnType, namedtuple(name, ["values", "indices"])), {"__slots__": ()})
-
-
-_ReturnTypes = {"max": _return_type("max"), "min": _return_type("min")}
+from ember.ops._dispatch import dtype_of, unary
 
 
 def reduction_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
@@ -236,60 +215,6 @@ class Std(ArrayFunction):
         return grad_a, None, None, None
 
 
-class MaxMin(ArrayFunction):
-    """The largest (``largest=True``) or smallest value along one axis, and its index.
-
-    Only the selected element of each slice moves the result: it receives the gradient
-    of ``values``, every other element 0 (the ``indices`` output has no gradient).
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, axis: int, keepdim: bool, largest: bool) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
-        ctx.reduced = (axis, keepdim, largest)  # for backward (stage 02)
-        # Hint: a.max/a.argmax (and min/argmin) take axis and keepdims; indices are int64.
-        # ---- your code (stage 01): MaxMin.forward ----
-        raise NotImplementedError("Stage 01: implement MaxMin.forward")
-        # ---- end of your code (stage 01) ----
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any, grad_indices: Any = None) -> tuple[Any, ...]:
-        (a,) = ctx.saved_tensors
-        axis, keepdim, largest = ctx.reduced
-        xp = get_array_module(a)
-        if grad is None:  # only the indices were used: no gradient reaches a
-            return xp.zeros_like(a), None, None, None
-        # Hint: xp.put_along_axis writes values at per-slice indices.
-        # ---- your code (stage 02): MaxMin.backward ----
-        raise NotImplementedError("Stage 02: implement MaxMin.backward")
-        # ---- end of your code (stage 02) ----
-
-
-class Amax(ArrayFunction):
-    """The largest (or smallest) of all elements.
-
-    When several elements tie for the extreme value, PyTorch shares the gradient evenly
-    among them: each gets ``grad / count``.
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, largest: bool) -> Any:
-        ctx.save_for_backward(a)  # for backward (stage 02)
-        ctx.largest = largest  # for backward (stage 02)
-        # ---- your code (stage 01): Amax.forward ----
-        raise NotImplementedError("Stage 01: implement Amax.forward")
-        # ---- end of your code (stage 01) ----
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
-        (a,) = ctx.saved_tensors
-        xp = get_array_module(a)
-        extreme = a.max() if ctx.largest else a.min()
-        # ---- your code (stage 02): Amax.backward ----
-        raise NotImplementedError("Stage 02: implement Amax.backward")
-        # ---- end of your code (stage 02) ----
-
-
 def _sum_dtype(input: Tensor, dtype: Any) -> Any:
     """The accumulation dtype: ``dtype`` if given, int64 for integers and bools."""
     if dtype is not None:
@@ -365,86 +290,6 @@ def _var_or_std(fn: type[ArrayFunction], input: Tensor, dim: Any, unbiased: Any,
         correction = 0 if unbiased is False else 1
     with quiet(input._data):  # fewer elements than the correction: nan, silently
         return unary(fn, input, reduction_axes(dim, input._data.ndim), correction, keepdim)
-
-
-def _max_or_min(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
-    name = "max" if largest else "min"
-    if isinstance(dim, Tensor):  # max(input, other): the elementwise maximum
-        return binary(Maximum if largest else Minimum, input, dim)
-    if dim is None:
-        if input._data.size == 0:
-            raise RuntimeError(
-                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.")
-        return unary(Amax, input, largest)
-    axis = normalize_dim(dim, input._data.ndim)
-    if input._data.ndim and input._data.shape[axis] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
-    if input._data.ndim == 0:
-        zero = get_array_module(input._data).zeros((), dtype=int64.numpy)
-        return _ReturnTypes[name](input.clone(), Tensor._make(zero))
-    if tracks_grad(input):
-        values, indices = MaxMin.apply(input, axis, keepdim, largest)
-    else:
-        pair = MaxMin.forward(NO_GRAD_CTX, input._data, axis, keepdim, largest)
-        values, indices = Tensor._make(pair[0]), Tensor._make(pair[1])
-    return _ReturnTypes[name](values, indices)
-
-
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    """The largest element (a 0-dim tensor), or ``(values, indices)`` along ``dim``.
-
-    ``max(input, other_tensor)`` is the elementwise ``maximum``.
-
-    Example:
-        >>> import ember
-        >>> ember.tensor([[1, 5], [7, 2]]).max(dim=1).indices
-        tensor([1, 0])
-    """
-    return _max_or_min(input, dim, keepdim, largest=True)
-
-
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    """The smallest element, or ``(values, indices)`` along ``dim`` (see ``max``)."""
-    return _max_or_min(input, dim, keepdim, largest=False)
-
-
-def _arg_extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Tensor:
-    """Shared body of ``argmax``/``argmin``: checks, then the index of the extreme value."""
-    name = "argmax" if largest else "argmin"
-    data = input._data
-    if dim is not None and not isinstance(dim, int):
-        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
-                        f"{type(dim).__name__}")
-    if data.dtype.kind == "b":
-        raise RuntimeError(f"{name}(): does not support bool input")
-    if dim is None and data.size == 0:
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for "
-                         "input.numel() == 0.")
-    axis = None if dim is None else normalize_dim(dim, data.ndim)
-    if axis is not None and data.ndim == 0:
-        axis = None  # a 0-dim tensor along "dim 0": its only element
-    elif axis is not None and data.shape[axis] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
-    # ---- your code (stage 01): _arg_extreme ----
-    raise NotImplementedError("Stage 01: implement _arg_extreme")
-    # ---- end of your code (stage 01) ----
-
-
-def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The index of the largest element (in the flattened tensor when ``dim`` is None).
-
-    Example:
-        >>> import ember
-        >>> ember.tensor([[1, 5], [7, 2]]).argmax()
-        tensor(2)
-    """
-    return _arg_extreme(input, dim, keepdim, largest=True)
-
-
-def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The index of the smallest element (in the flattened tensor when ``dim`` is None)."""
-    return _arg_extreme(input, dim, keepdim, largest=False)
 
 
 def _logical(input: Tensor, dim: Any, keepdim: bool, every: bool) -> Tensor:
