@@ -28,7 +28,7 @@ MUTANTS = (
     Mutant(
         name="int_division_leaks_float64",
         stage="01",
-        path="ember/ops/elementwise.py",
+        path="ember/ops/division.py",
         old="    if rounding_mode is None and not (_is_floating(input) or _is_floating(other)):",
         new="    if False:",
         why="true division of integer tensors gives NumPy's float64 instead of float32",

@@ -94,7 +94,7 @@ OPS_MUTANTS = (
     Mutant(
         name="div_grad_wrong_sign",
         stage="02",
-        path="ember/ops/elementwise.py",
+        path="ember/ops/division.py",
         old="grad_b = -grad * a / (b * b) if needs_b else None",
         new="grad_b = grad * a / (b * b) if needs_b else None",
         why="d(a/b)/db written a/b² instead of -a/b²",

@@ -93,20 +93,8 @@ from ember.ops.comparison import (
     lt,
     ne,
 )
-from ember.ops.elementwise import (
-    add,
-    div,
-    floor_divide,
-    maximum,
-    minimum,
-    mul,
-    pow,
-    remainder,
-    rsub,
-    sub,
-    true_divide,
-    where,
-)
+from ember.ops.division import div, floor_divide, remainder, true_divide
+from ember.ops.elementwise import add, maximum, minimum, mul, pow, rsub, sub, where
 from ember.ops.extrema import argmax, argmin, max, min
 from ember.ops.join import cat, concat, concatenate, stack
 from ember.ops.linalg import bmm, dot, matmul, mm, mv

@@ -15,6 +15,7 @@ from ember._tensor import Tensor
 from ember.ops import (
     comparison,
     conversion,
+    division,
     elementwise,
     extrema,
     linalg,
@@ -47,11 +48,11 @@ def _ne(self: Tensor, other: Any) -> Any:
 
 
 def _floordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.floor_divide(self, other)
+    return division.floor_divide(self, other)
 
 
 def _rfloordiv(self: Tensor, other: Any) -> Tensor:
-    return elementwise.floor_divide(other, self)
+    return division.floor_divide(other, self)
 
 
 def _split(self: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -62,9 +63,9 @@ OPERATORS = {
     "__add__": elementwise.add, "__radd__": _reflected(elementwise.add),
     "__sub__": elementwise.sub, "__rsub__": _reflected(elementwise.sub),
     "__mul__": elementwise.mul, "__rmul__": _reflected(elementwise.mul),
-    "__truediv__": elementwise.div, "__rtruediv__": _reflected(elementwise.div),
+    "__truediv__": division.div, "__rtruediv__": _reflected(division.div),
     "__floordiv__": _floordiv, "__rfloordiv__": _rfloordiv,
-    "__mod__": elementwise.remainder, "__rmod__": _reflected(elementwise.remainder),
+    "__mod__": division.remainder, "__rmod__": _reflected(division.remainder),
     "__pow__": elementwise.pow, "__rpow__": _reflected(elementwise.pow),
     "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
     "__neg__": unary.neg, "__abs__": unary.abs, "__pos__": lambda self: self,
@@ -80,10 +81,11 @@ OPERATORS = {
 METHODS = {
     # elementwise and unary math
     **{name: getattr(elementwise, name) for name in (
-        "add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
-        "maximum", "minimum")},
+        "add", "sub", "mul", "pow", "maximum", "minimum")},
+    **{name: getattr(division, name) for name in (
+        "div", "true_divide", "floor_divide", "remainder")},
     "where": elementwise.tensor_where, "multiply": elementwise.mul,
-    "subtract": elementwise.sub, "divide": elementwise.div,
+    "subtract": elementwise.sub, "divide": division.div,
     **{name: getattr(unary, name) for name in (
         "neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "sign",
         "clamp", "clip")},

@@ -1,9 +1,9 @@
 # Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
-#   stage 01: Add.forward, Sub.forward, Mul.forward, Div.forward, Remainder.forward,
-#             Pow.forward, Maximum.forward, Minimum.forward, Where.forward, div
-#   stage 02: Add.backward, Sub.backward, Mul.backward, Div.backward, Remainder.backward,
-#             Pow.backward, _select_backward, Where.backward
-"""Binary elementwise arithmetic: ``+ - * / // % **``, ``maximum``, ``minimum``, ``where``.
+#   stage 01: Add.forward, Sub.forward, Mul.forward, Pow.forward, Maximum.forward,
+#             Minimum.forward, Where.forward
+#   stage 02: Add.backward, Sub.backward, Mul.backward, Pow.backward, _select_backward,
+#             Where.backward
+"""Binary elementwise arithmetic: ``+ - * **``, ``maximum``, ``minimum``, ``where``.
 
 All of them broadcast (``ember/ops/broadcast.py`` states the rule) and promote their
 operands to a common dtype first (``ember/_promotion.py``), in ``_dispatch.binary``. The
@@ -12,8 +12,10 @@ number.
 
 Example:
     >>> import ember
-    >>> ember.tensor([1, 2, 3]) / 2
-    tensor([0.5000, 1.0000, 1.5000])
+    >>> ember.tensor([1, 2, 3]) * 2
+    tensor([2, 4, 6])
+
+Division (``/ // %``) lives in ``division.py``.
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from typing import Any
 
 from ember._backend import get_array_module, quiet
 from ember._dtype import bool as bool_
-from ember._dtype import get_default_dtype, unsupported_dtype
+from ember._dtype import unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
-    OPERAND_TYPES,
     as_operand,
     binary,
     promoted_arrays,
@@ -91,60 +92,6 @@ class Mul(ArrayFunction):
         needs_a, needs_b = ctx.needs_input_grad[:2]
         # ---- your code (stage 02): Mul.backward ----
         raise NotImplementedError("Stage 02: implement Mul.backward")
-        # ---- end of your code (stage 02) ----
-
-
-class Div(ArrayFunction):
-    """``a / b`` with ``rounding_mode`` None (true), ``"trunc"`` or ``"floor"``.
-
-    d/da = 1/b, d/db = -a/b² (true division; the rounded forms have zero gradient).
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any, rounding_mode: str | None = None) -> Any:
-        ctx.save_for_backward(a, b)  # for backward (stage 02)
-        ctx.rounding_mode = rounding_mode  # for backward (stage 02)
-        # ---- your code (stage 01): Div.forward ----
-        raise NotImplementedError("Stage 01: implement Div.forward")
-        # ---- end of your code (stage 01) ----
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
-        a, b = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad[:2]
-        # ---- your code (stage 02): Div.backward ----
-        raise NotImplementedError("Stage 02: implement Div.backward")
-        # ---- end of your code (stage 02) ----
-
-
-class FloorDivide(Div):
-    """``a // b``: ``Div`` with ``rounding_mode="floor"``, without a derivative in PyTorch."""
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
-        raise RuntimeError("floor_divide (//) has no derivative, in PyTorch as in ember: for a "
-                           "zero gradient use div(input, other, rounding_mode='floor')")
-
-
-class Remainder(ArrayFunction):
-    """``a % b`` with the sign of ``b`` (Python's rule, like ``torch.remainder``).
-
-    ``a % b = a - floor(a / b)·b``, so d/da = 1 and d/db = -floor(a / b).
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)  # for backward (stage 02)
-        # ---- your code (stage 01): Remainder.forward ----
-        raise NotImplementedError("Stage 01: implement Remainder.forward")
-        # ---- end of your code (stage 01) ----
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        a, b = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad[:2]
-        # ---- your code (stage 02): Remainder.backward ----
-        raise NotImplementedError("Stage 02: implement Remainder.backward")
         # ---- end of your code (stage 02) ----
 
 
@@ -267,10 +214,10 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input - alpha * other``, broadcast and promoted."""
-    if _is_bool(input) and _is_bool(other):
+    if is_bool(input) and is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    if _is_bool(input) or _is_bool(other):
+    if is_bool(input) or is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
@@ -289,88 +236,14 @@ def mul(input: Any, other: Any) -> Tensor:
     return binary(Mul, input, other)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    """``input / other``: true division, or rounded with ``"trunc"`` / ``"floor"``.
-
-    True division of integers gives the default float dtype (``float32``), not ``float64``:
-    ``ember.tensor([1, 2]) / 2`` is ``tensor([0.5000, 1.0000])`` in float32.
-
-    Example:
-        >>> import ember
-        >>> ember.div(ember.tensor([-7, 7]), 2, rounding_mode="trunc")
-        tensor([-3,  3])
-    """
-    if rounding_mode not in (None, "trunc", "floor"):
-        raise ValueError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
-                         f"but found '{rounding_mode}'")
-    if not isinstance(other, OPERAND_TYPES):
-        other = as_operand(other)
-    if not isinstance(input, OPERAND_TYPES):
-        input = as_operand(input)
-    if rounding_mode is not None:
-        _check_integer_division(f"div(rounding_mode='{rounding_mode}')", input, other)
-    # Hint: NumPy's int / int is float64; PyTorch's is the default dtype (float32).
-    # ---- your code (stage 01): div ----
-    # It must define input and other: the code after it reads them.
-    raise NotImplementedError("Stage 01: implement div")
-    # ---- end of your code (stage 01) ----
-    return _divide(Div, input, other, rounding_mode)
-
-
-def _divide(fn: type[ArrayFunction], input: Any, other: Any, rounding_mode: str | None) -> Tensor:
-    """Run the division op ``fn`` (``Div`` or ``FloorDivide``) on promoted operands."""
-    if _nonzero(other):
-        return binary(fn, input, other, rounding_mode)
-    # PyTorch divides by zero silently (inf, nan); silence NumPy's warnings. Only here,
-    # because entering errstate costs more than a whole small division.
-    with quiet(None):
-        return binary(fn, input, other, rounding_mode)
-
-
-def _nonzero(divisor: Any) -> bool:
-    """True when ``divisor`` certainly has no zeros (checked for small tensors only)."""
-    if not isinstance(divisor, Tensor):
-        return divisor != 0
-    data = divisor._data
-    # count_nonzero is the cheapest full check the array module has (no reduction setup).
-    return data.size <= 4096 and get_array_module(data).count_nonzero(data) == data.size
-
-
-def true_divide(input: Any, other: Any) -> Tensor:
-    """``input / other`` (alias of ``div`` without rounding)."""
-    return div(input, other)
-
-
-def floor_divide(input: Any, other: Any) -> Tensor:
-    """``input // other``: division rounded towards minus infinity.
-
-    The values of ``div(input, other, rounding_mode="floor")``; unlike it, and like
-    PyTorch, ``//`` has no derivative (backward raises).
-    """
-    if not isinstance(other, OPERAND_TYPES):
-        other = as_operand(other)
-    if not isinstance(input, OPERAND_TYPES):
-        input = as_operand(input)
-    _check_integer_division("floor_divide", input, other)
-    return _divide(FloorDivide, input, other, "floor")
-
-
-def remainder(input: Any, other: Any) -> Tensor:
-    """``input % other``; the result has the sign of ``other`` like Python's ``%``."""
-    input, other = as_operand(input), as_operand(other)
-    _check_integer_division("remainder", input, other)
-    with quiet(None):  # x % 0 is nan silently in PyTorch
-        return binary(Remainder, input, other)
-
-
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """``input ** exponent`` elementwise, broadcast and promoted."""
     input, exponent = as_operand(input), as_operand(exponent)
-    if _is_bool(input) and _is_bool(exponent):
+    if is_bool(input) and is_bool(exponent):
         if isinstance(exponent, Tensor):
             raise unsupported_dtype("pow", bool_, "a number dtype for a tensor exponent")
         return input.clone() if exponent else input.eq(input)  # x ** True = x, x ** False = 1
-    if _is_integral(input) and isinstance(exponent, int) and exponent < 0:
+    if is_integral(input) and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     with quiet(None):  # 0 ** -1 = inf and overflow, silently as in PyTorch
         return binary(Pow, input, exponent)
@@ -422,35 +295,18 @@ def _cast(value: Any, dt: Any) -> Any:
     return value.to(dt) if isinstance(value, Tensor) and dt is not None else value
 
 
-def _is_bool(value: Any) -> bool:
+def is_bool(value: Any) -> bool:
+    """True for a bool tensor or a Python bool."""
     if isinstance(value, Tensor):
         return value._data.dtype.kind == "b"
     return isinstance(value, bool)
 
 
-def _is_integral(value: Any) -> bool:
+def is_integral(value: Any) -> bool:
     """True for integer/bool tensors and Python ints/bools."""
     if isinstance(value, Tensor):
         return value._data.dtype.kind in "biu"
     return isinstance(value, int)
-
-
-def _check_integer_division(op: str, input: Any, other: Any) -> None:
-    """Rounded division refuses two bools and integer division by zero, as PyTorch does."""
-    if _is_bool(input) and _is_bool(other):
-        raise unsupported_dtype(op, bool_, "integer or floating-point tensors (try .int())")
-    if not (_is_integral(input) and _is_integral(other)):
-        return
-    divisor = other._data if isinstance(other, Tensor) else other
-    if not get_array_module(divisor).all(divisor):
-        raise RuntimeError(f"{op}: integer division by zero (PyTorch refuses it too); "
-                           "floating-point division gives inf or nan instead")
-
-
-def _is_floating(value: Any) -> bool:
-    if isinstance(value, Tensor):
-        return value._data.dtype.kind == "f"
-    return isinstance(value, float)
 
 
 def _scalar_name(t: Tensor) -> str:
@@ -459,5 +315,4 @@ def _scalar_name(t: Tensor) -> str:
     return SCALAR_TYPE_NAMES[t.dtype]
 
 
-__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "floor_divide", "remainder",
-           "pow", "maximum", "minimum", "where"]
+__all__ = ["add", "sub", "rsub", "mul", "pow", "maximum", "minimum", "where"]

@@ -36,7 +36,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
 from ember.autograd.grad_mode import _state as _grad_state
 from ember.autograd.graph import accumulator, version_counter
-from ember.ops import elementwise, indexing, unary
+from ember.ops import division, elementwise, indexing, unary
 
 _new = object.__new__
 
@@ -318,7 +318,7 @@ def mul_(self: Tensor, other: Any) -> Tensor:
 def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """``self /= other`` in place (true division of an integer tensor is refused)."""
     return apply_inplace(
-        self, lambda t, o: elementwise.div(t, o, rounding_mode=rounding_mode), other)
+        self, lambda t, o: division.div(t, o, rounding_mode=rounding_mode), other)
 
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
