@@ -12,7 +12,7 @@ from autograder.mutants import Mutant
 from autograder.mutants.stage03_inplace import INPLACE_MUTANTS
 
 _SESSION = "ember/static/session.py"
-_TRACE = "ember/jit/_trace.py"
+_GRAPH = "ember/jit/_graph.py"
 
 MUTANTS = (
     Mutant(
@@ -68,7 +68,7 @@ MUTANTS = (
     Mutant(
         name="trace_freezes_the_example_inputs",
         stage="03",
-        path=_TRACE,
+        path=_GRAPH,
         old="        if id(tensor) in self.input_slots:\n"
             "            return Value(self.input_slots[id(tensor)])\n",
         new="",
@@ -78,7 +78,7 @@ MUTANTS = (
     Mutant(
         name="trace_ops_in_reverse_order",
         stage="03",
-        path=_TRACE,
+        path=_GRAPH,
         old="        if expanded:\n            order.append(node)\n            continue\n",
         new="        if expanded:\n            order.insert(0, node)\n            continue\n",
         why="the op list is built from the output back to the inputs and replayed in that "
@@ -87,7 +87,7 @@ MUTANTS = (
     Mutant(
         name="replay_detaches_the_new_inputs",
         stage="03",
-        path=_TRACE,
+        path=_GRAPH,
         old="    values = list(inputs)\n",
         new="    values = [value.detach() for value in inputs]\n",
         why="the replay computes on detached copies of the inputs, so no gradient reaches "

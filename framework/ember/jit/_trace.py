@@ -1,5 +1,3 @@
-# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
-#   stage 03: topological_nodes, _Recorder.record, replay
 """``ember.jit.trace``: run a function once, keep the ops it ran, replay them later.
 
 Tracing is how PyTorch turns define-by-run code into a graph: it runs the function on
@@ -16,6 +14,9 @@ is the only branch the trace knows (a ``TracerWarning`` says so). Only ops that 
 records are traced, so a tensor made inside the function without the inputs
 (``ember.ones(3)``), or from them by an op without a gradient (``x > 0``, ``x.detach()``,
 integer inputs used as indices), is kept as the value it had during tracing.
+
+This file holds the tracing and the traced callables; the recorded list of ops itself
+(``Op``, ``Value``) and the walk, record and replay steps are in ``_graph.py``.
 
 Example:
     >>> import ember, ember.jit
@@ -36,132 +37,22 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import ember
+from ember._dtype import dtype as ember_dtype
+from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor
-from ember._tracing import TRACE_STATE
-
-
-class TracerWarning(Warning):
-    """A traced function did something the trace cannot record: it is frozen instead."""
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value of the replay: input ``values[slot]``, or output ``nr`` of op ``slot``."""
-
-    slot: int
-    nr: int | None = None
-
-    def get(self, values: list) -> Any:
-        value = values[self.slot]
-        return value if self.nr is None else value[self.nr]
-
-
-@dataclass(frozen=True)
-class Op:
-    """One recorded call ``fn.apply(*args)``; ``Value`` args are replaced on replay."""
-
-    fn: type
-    args: tuple
-    meta: tuple  # ((shape, dtype) of each output) as seen while tracing, for the listing
-
-
-def _producer(node: Any, position: int) -> tuple[Any, int] | None:
-    """The traced node (and its output number) that made argument ``position`` of ``node``.
-
-    ``next_functions`` (not the argument's current ``grad_fn``) is the truth: an in-place
-    op later moves a tensor's ``grad_fn`` to itself. Leaves (``AccumulateGrad``), tensors
-    that need no gradient, and nodes recorded before tracing began give ``None``.
-    """
-    edges = getattr(node, "next_functions", ())
-    if position >= len(edges) or edges[position][0] is None:
-        return None
-    producer, nr = edges[position]
-    return (producer, nr) if hasattr(producer, "_trace_fn") else None
-
-
-def topological_nodes(roots: list[Any], inputs: dict[int, int]) -> list[Any]:
-    """The traced nodes the roots depend on, each after all the nodes it reads.
-
-    Args:
-        roots: the ``grad_fn`` nodes of the outputs (traced ones only).
-        inputs: ``id(tensor) -> position`` of the traced inputs (where the walk stops).
-
-    Returns:
-        The nodes in an order that replays correctly (inputs first, outputs last).
-
-    Hint: an iterative depth-first search (no recursion: traces can be deep). A node's
-    dependencies are ``_producer(node, i)`` for each tensor argument ``i`` of
-    ``node._trace_args`` that is not a traced input; add a node to the order once all its
-    dependencies are in it.
-    """
-    # ---- your code (stage 03): topological_nodes ----
-    raise NotImplementedError("Stage 03: implement topological_nodes")
-    # ---- end of your code (stage 03) ----
-
-
-class _Recorder:
-    """Turns the walked nodes into ``Op``s whose tensor arguments are ``Value``s.
-
-    Slots ``0 .. len(inputs) - 1`` hold the inputs, then one slot per op, in order. A
-    tensor argument that is neither an input nor made by a recorded op stays in the
-    ``Op`` as the tensor itself: that is what tracing freezes.
-    """
-
-    def __init__(self, inputs: list[Tensor]) -> None:
-        self.input_slots = {id(t): i for i, t in enumerate(inputs)}
-        self.node_slots: dict[int, int] = {}
-        self.ops: list[Op] = []
-
-    def value_of(self, tensor: Tensor, edge: tuple[Any, int] | None) -> Value | Tensor:
-        """Where the replay finds ``tensor``: an input, an op's output, or itself."""
-        if id(tensor) in self.input_slots:
-            return Value(self.input_slots[id(tensor)])
-        if edge is not None and id(edge[0]) in self.node_slots:
-            return Value(self.node_slots[id(edge[0])], edge[1])
-        # Frozen: a parameter (the same tensor, so training still reaches it) or a tensor
-        # the trace cannot connect to the inputs (used as it is).
-        return tensor
-
-    def record(self, order: list[Any]) -> None:
-        """Append one ``Op`` per node of ``order`` (a topological order).
-
-        Hint: ``node._trace_fn`` is the op class and ``node._trace_args`` its arguments;
-        replace each tensor argument by ``self.value_of(arg, _producer(node, position))``
-        and note in ``self.node_slots`` the slot where the node's result will be.
-        """
-        # ---- your code (stage 03): _Recorder.record ----
-        raise NotImplementedError("Stage 03: implement _Recorder.record")
-        # ---- end of your code (stage 03) ----
-
-
-def replay(ops: list[Op], inputs: list[Tensor], outputs: list[Value | Tensor]) -> list[Any]:
-    """Run the recorded ``ops`` on new ``inputs``; return the values of ``outputs``.
-
-    Slots ``0 .. len(inputs) - 1`` are the inputs, then one slot per op, in order, holding
-    the op's outputs as a tuple (``Value(slot, nr)`` is output ``nr``). ``Op.args`` holds
-    ``Value``s where the traced call had tensors from the inputs, and the original
-    (frozen) values elsewhere; an output may be a frozen tensor too.
-
-    Hint: each op is ``op.fn.apply(*args)`` (which records the autograd graph when an
-    argument requires grad, so gradients flow back to the new inputs).
-    """
-    # ---- your code (stage 03): replay ----
-    raise NotImplementedError("Stage 03: implement replay")
-    # ---- end of your code (stage 03) ----
-
+from ember._tracing import TRACE_STATE, TracerWarning
+from ember.autograd.grad_mode import enable_grad, no_grad
+from ember.jit._graph import Op, Recorder, Value, replay, topological_nodes
+from ember.ops.comparison import allclose
 
 # ----------------------------------------------------------------- the traced callables
 
 
 def _type_of(shape: tuple, dtype: Any) -> str:
     """``Float(2, 3)``: TorchScript's way to print a tensor type."""
-    from ember._dtype import from_numpy_dtype
-
-    dt = dtype if isinstance(dtype, ember.dtype) else from_numpy_dtype(dtype)
+    dt = dtype if isinstance(dtype, ember_dtype) else from_numpy_dtype(dtype)
     return f"{dt._legacy.removesuffix('Tensor')}({', '.join(str(d) for d in shape)})"
 
 
@@ -326,7 +217,7 @@ def _run_traced(func: Callable[..., Any], leaves: list[Tensor]) -> Any:
     previous = TRACE_STATE["active"]
     TRACE_STATE["active"] = True
     try:
-        with ember.enable_grad():
+        with enable_grad():
             return func(*leaves)
     finally:
         TRACE_STATE["active"] = previous
@@ -365,7 +256,7 @@ def trace(func: Callable[..., Any], example_inputs: Any,
     edges = [(r.grad_fn, getattr(r, "_output_nr", 0))
              if hasattr(r.grad_fn, "_trace_fn") else None for r in results]
     order = topological_nodes([e[0] for e in edges if e is not None], inputs)
-    recorder = _Recorder(leaves)
+    recorder = Recorder(leaves)
     recorder.record(order)
     outputs = [recorder.value_of(r, e) for r, e in zip(results, edges, strict=True)]
 
@@ -398,11 +289,11 @@ def _warn_unused_inputs(traced: TracedFunction) -> None:
 
 def _check(traced: TracedFunction, leaves: list[Tensor], expected: list[Tensor]) -> None:
     """Warn when replaying on the example inputs does not give the traced run's outputs."""
-    with ember.no_grad():
+    with no_grad():
         got = traced(*[leaf.detach() for leaf in leaves])
     got = [got] if traced._single else list(got)
     for nr, (a, b) in enumerate(zip(got, expected, strict=True)):
-        if a.shape != b.shape or not ember.allclose(a.detach().double(), b.detach().double(),
+        if a.shape != b.shape or not allclose(a.detach().double(), b.detach().double(),
                                                     equal_nan=True):
             warnings.warn(f"Output nr {nr + 1}. of the traced function does not match the "
                           "corresponding output of the Python function: the function may "

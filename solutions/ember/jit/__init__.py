@@ -6,6 +6,7 @@ result replays them on new inputs (with autograd) and prints them (``.graph``,
 with a ``TracerWarning`` when a tensor was turned into a Python value.
 """
 
-from ember.jit._trace import TracedFunction, TracedModule, TracerWarning, trace
+from ember._tracing import TracerWarning
+from ember.jit._trace import TracedFunction, TracedModule, trace
 
 __all__ = ["TracedFunction", "TracedModule", "TracerWarning", "trace"]
