@@ -94,7 +94,7 @@ MUTANTS = (
         name="init_without_no_grad",
         stage="07",
         path=_INIT,
-        old="    with ember.no_grad():\n        return tensor.fill_(val)\n",
+        old="    with no_grad():\n        return tensor.fill_(val)\n",
         new="    return tensor.fill_(val)\n",
         why="constant_ modifies a parameter outside no_grad: PyTorch refuses in-place changes "
             "to a leaf that requires grad",

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import Any
@@ -26,6 +27,7 @@ from ember._backend import ARRAY_TYPES, default_array_module
 from ember._device import CPU, device
 from ember._dtype import dtype, float32, from_numpy_dtype
 from ember._size import Size
+from ember._tensor_str import tensor_repr
 from ember._tracing import TRACE_STATE, warn_python_value
 
 _new = object.__new__
@@ -139,6 +141,7 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many in-place operations changed this tensor's memory (shared with views)."""
+        # Deferred: the ember.autograd package imports Tensor from this module.
         from ember.autograd.graph import version_counter
 
         return version_counter(self)[0]
@@ -202,6 +205,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing this memory (and its version counter) that autograd ignores."""
+        # Deferred: the ember.autograd package imports Tensor from this module.
         from ember.autograd.graph import version_counter
 
         out = Tensor._make(self._data)
@@ -234,6 +238,7 @@ class Tensor:
             >>> x.grad
             tensor(12.)
         """
+        # Deferred: the ember.autograd package imports Tensor from this module.
         from ember.autograd.api import backward
 
         backward((self,), None if gradient is None else (gradient,), retain_graph,
@@ -246,6 +251,7 @@ class Tensor:
         Returns:
             A handle whose ``remove()`` unregisters the hook.
         """
+        # Deferred: the ember.autograd package imports Tensor from this module.
         from ember.autograd.graph import RemovableHandle, accumulator
 
         if not self._requires_grad:
@@ -259,8 +265,6 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
-        import weakref
-
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self.retains_grad:
@@ -365,8 +369,6 @@ class Tensor:
         return id(self)
 
     def __repr__(self) -> str:
-        from ember._tensor_str import tensor_repr
-
         return tensor_repr(self)
 
     __str__ = __repr__

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ember._backend import get_array_module
+from ember._dtype import bool as bool_
+from ember._dtype import get_default_dtype, int64
 
 
 @dataclass
@@ -178,8 +180,6 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
 
 def tensor_repr(tensor: Any) -> str:
     """The text PyTorch prints for ``tensor``."""
-    from ember._dtype import bool, get_default_dtype, int64
-
     values = tensor._data
     prefix = "tensor("
     indent = len(prefix)
@@ -192,7 +192,7 @@ def tensor_repr(tensor: Any) -> str:
             suffixes.append(f"dtype={dt!r}")
         body = "[]"
     else:
-        if dt not in (get_default_dtype(), int64, bool):
+        if dt not in (get_default_dtype(), int64, bool_):
             suffixes.append(f"dtype={dt!r}")
         summarize = values.size > PRINT_OPTS.threshold
         formatter = Formatter(_summarized(values) if summarize else values)

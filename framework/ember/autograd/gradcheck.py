@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ember import _creation
 from ember._backend import get_array_module
 from ember._tensor import Tensor
 from ember.autograd.api import grad as _grad
@@ -134,13 +135,12 @@ def worst_mismatch(analytical: Any, numerical: Any, atol: float, rtol: float) ->
 def _mismatch_message(analytical: Any, numerical: Any, where: tuple, out_index: int,
                       in_index: int, shapes: tuple) -> str:
     """PyTorch's message, then the worst element with its positions in input and output."""
-    import ember  # the tensors' repr, as PyTorch prints the Jacobians
-
     row, col = where
     in_pos = tuple(int(i) for i in get_array_module(numerical).unravel_index(row, shapes[0]))
     out_pos = tuple(int(i) for i in get_array_module(numerical).unravel_index(col, shapes[1]))
     return (f"Jacobian mismatch for output {out_index:d} with respect to input {in_index:d},\n"
-            f"numerical:{ember.tensor(numerical)}\nanalytical:{ember.tensor(analytical)}\n"
+            f"numerical:{_creation.tensor(numerical)}\n"
+            f"analytical:{_creation.tensor(analytical)}\n"
             f"The worst element is row {row}, column {col}: d output[{out_index}]{list(out_pos)}"
             f" / d input[{in_index}]{list(in_pos)} is {numerical[row, col]:.6g} numerically "
             f"but {analytical[row, col]:.6g} analytically.\n")

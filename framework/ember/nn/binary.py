@@ -28,7 +28,7 @@ Example:
 from __future__ import annotations
 
 from ember._tensor import Tensor
-from ember.autograd.function import Function, FunctionCtx
+from ember.autograd.custom_function import Function, FunctionCtx
 from ember.nn import functional as F
 from ember.nn.modules.conv import Conv2d
 from ember.nn.modules.linear import Linear

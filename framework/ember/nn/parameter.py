@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ember._creation import empty
 from ember._tensor import Tensor
 
 _new = object.__new__
@@ -25,8 +26,6 @@ _new = object.__new__
 def _leaf_sharing(cls: type[Tensor], data: Tensor | None) -> Tensor:
     """A new ``cls`` instance: a leaf reading ``data``'s memory (empty when ``data`` is None)."""
     if data is None:
-        from ember._creation import empty
-
         data = empty(0)
     leaf = _new(cls)
     leaf._data = data._data

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
+from ember._creation import as_tensor
 from ember._dtype import dtype, from_numpy_dtype, get_default_dtype
 from ember._promotion import result_type
 from ember._tensor import Tensor
@@ -47,8 +48,6 @@ def as_operand(value: Any) -> Any:
     """A tensor or Python number; other values (NumPy scalars, lists, arrays) become tensors."""
     if isinstance(value, OPERAND_TYPES):
         return value
-    from ember._creation import as_tensor
-
     return as_tensor(value)
 
 

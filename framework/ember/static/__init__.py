@@ -19,7 +19,13 @@ Example:
 
 from ember.static import errors
 from ember.static.control_flow import cond, while_loop
-from ember.static.graph import Graph, Node, get_default_graph, reset_default_graph
+from ember.static.graph import (
+    Graph,
+    Node,
+    get_default_graph,
+    get_default_session,
+    reset_default_graph,
+)
 from ember.static.ops import (
     abs,
     add,
@@ -53,7 +59,7 @@ from ember.static.ops import (
     subtract,
     tanh,
 )
-from ember.static.session import Session, get_default_session
+from ember.static.session import Session
 from ember.static.variables import (
     Variable,
     assign,

@@ -107,10 +107,24 @@ class Graph:
 
 _default_graphs: list[Graph] = [Graph()]
 
+#: The sessions of the enclosing ``with Session():`` blocks, innermost last. The stack lives
+#: here, beside the default graph, as in TensorFlow (``framework/ops.py``): ``Node.eval``
+#: needs the default session, and the session module imports this one.
+DEFAULT_SESSIONS: list[Any] = []
+
 
 def get_default_graph() -> Graph:
     """The graph new nodes are added to."""
     return _default_graphs[-1]
+
+
+def get_default_session() -> Any:
+    """The innermost session of a ``with Session() as sess:`` block."""
+    if not DEFAULT_SESSIONS:
+        raise ValueError("Cannot evaluate a node using `eval()`: no default session is "
+                         "registered. Use `with static.Session() as sess:` or pass "
+                         "`session=sess`.")
+    return DEFAULT_SESSIONS[-1]
 
 
 def reset_default_graph() -> None:
@@ -185,8 +199,6 @@ class Node:
 
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
         """``session.run(self, feed_dict)`` in the given or the default session."""
-        from ember.static.session import get_default_session
-
         session = session if session is not None else get_default_session()
         return session.run(self, feed_dict=feed_dict)
 

@@ -24,20 +24,18 @@ from typing import Any
 
 import numpy
 
-import ember
+from ember._creation import as_tensor
+from ember._tensor import Tensor
+from ember.autograd.grad_mode import no_grad
 from ember.static.errors import FailedPreconditionError, InvalidArgumentError
-from ember.static.graph import Graph, Node, dtype_name, format_shape, get_default_graph
-
-_default_sessions: list[Session] = []
-
-
-def get_default_session() -> Session:
-    """The innermost session of a ``with Session() as sess:`` block."""
-    if not _default_sessions:
-        raise ValueError("Cannot evaluate a node using `eval()`: no default session is "
-                         "registered. Use `with static.Session() as sess:` or pass "
-                         "`session=sess`.")
-    return _default_sessions[-1]
+from ember.static.graph import (
+    DEFAULT_SESSIONS,
+    Graph,
+    Node,
+    dtype_name,
+    format_shape,
+    get_default_graph,
+)
 
 
 def _feed_dtype_name(node: Node) -> str:
@@ -55,15 +53,15 @@ class Session:
 
     def __init__(self, graph: Graph | None = None) -> None:
         self.graph = graph if graph is not None else get_default_graph()
-        self._variables: dict[Node, ember.Tensor] = {}
+        self._variables: dict[Node, Tensor] = {}
         self._closed = False
 
     def __enter__(self) -> Session:
-        _default_sessions.append(self)
+        DEFAULT_SESSIONS.append(self)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        _default_sessions.remove(self)
+        DEFAULT_SESSIONS.remove(self)
         self.close()
 
     def close(self) -> None:
@@ -89,7 +87,7 @@ class Session:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         cache = self._feeds(feed_dict or {})
-        with ember.no_grad():
+        with no_grad():
             return self._fetch(fetches, cache)
 
     def _fetch(self, fetches: Any, cache: MutableMapping) -> Any:
@@ -101,7 +99,7 @@ class Session:
             raise TypeError(f"Fetch argument {fetches!r} has invalid type "
                             f"{type(fetches).__name__}, must be a static.Node")
         value = self._evaluate(fetches, cache)
-        if not isinstance(value, ember.Tensor):
+        if not isinstance(value, Tensor):
             return None
         array = numpy.array(value._data)  # a copy: the caller may modify it
         return array[()] if array.ndim == 0 else array
@@ -112,7 +110,7 @@ class Session:
         for node, value in feed_dict.items():
             if not isinstance(node, Node):
                 raise TypeError(f"The key of a feed_dict must be a static.Node, got {node!r}")
-            tensor = ember.as_tensor(numpy.asarray(value), dtype=node.dtype)
+            tensor = as_tensor(numpy.asarray(value), dtype=node.dtype)
             shape = tuple(tensor.shape)
             if node.shape is not None and (len(shape) != len(node.shape) or any(
                     want is not None and have != want
@@ -164,7 +162,7 @@ class Session:
             return self._run_cond(node, cache)
         return node.compute(*[cache[i] for i in node.inputs])
 
-    def _assign(self, node: Node, value: ember.Tensor) -> ember.Tensor:
+    def _assign(self, node: Node, value: Tensor) -> Tensor:
         variable = node.attrs["variable"]
         if node.op != "Assign":
             current = self._compute(variable, {})

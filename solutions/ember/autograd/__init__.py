@@ -13,7 +13,8 @@
 
 from ember.autograd import grad_mode
 from ember.autograd.api import backward, grad
-from ember.autograd.function import ArrayFunction, Context, Function
+from ember.autograd.custom_function import Function
+from ember.autograd.function import ArrayFunction, Context
 from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ember.autograd.gradcheck import GradcheckError, gradcheck
 from ember.autograd.graph import Node

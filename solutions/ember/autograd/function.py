@@ -316,11 +316,3 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
                     found.append((counter, 0, (array, -1 - nr)))
                     break
     return tuple(found)
-
-
-# The public, tensor-level API (stage 05) builds on the classes above.
-from ember.autograd.custom_function import (  # noqa: E402, F401
-    Function,
-    FunctionCtx,
-    once_differentiable,
-)

@@ -25,10 +25,11 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import ember
+from ember import _creation
 from ember._backend import get_array_module
 from ember._random import default_generator
 from ember._tensor import Tensor
+from ember.autograd.grad_mode import no_grad
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -135,7 +136,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     Example:
         >>> w = uniform_(ember.empty(3, 5), -0.1, 0.1)
     """
-    with ember.no_grad():
+    with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
@@ -146,7 +147,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     Example:
         >>> w = normal_(ember.empty(3, 5), std=0.02)
     """
-    with ember.no_grad():
+    with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
@@ -189,8 +190,8 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
             pending[index] = False
     samples = xp.clip(xp.asarray(values).astype(tensor._data.dtype), a, b)
     ### END SOLUTION
-    with ember.no_grad():
-        return tensor.copy_(ember.from_numpy(samples.reshape(tensor.shape)))
+    with no_grad():
+        return tensor.copy_(_creation.from_numpy(samples.reshape(tensor.shape)))
 
 
 def _norm_cdf(x: float) -> float:
@@ -206,7 +207,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         tensor([0.3000, 0.3000])
     """
     ### BEGIN SOLUTION 07
-    with ember.no_grad():
+    with no_grad():
         return tensor.fill_(val)
     ### END SOLUTION
 
@@ -214,7 +215,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 def ones_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with ones."""
     ### BEGIN SOLUTION 07
-    with ember.no_grad():
+    with no_grad():
         return tensor.fill_(1.0)
     ### END SOLUTION
 
@@ -222,7 +223,7 @@ def ones_(tensor: Tensor) -> Tensor:
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with zeros (e.g. biases)."""
     ### BEGIN SOLUTION 07
-    with ember.no_grad():
+    with no_grad():
         return tensor.zero_()
     ### END SOLUTION
 
@@ -242,8 +243,8 @@ def eye_(tensor: Tensor) -> Tensor:
     ### BEGIN SOLUTION 07
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    with ember.no_grad():
-        return tensor.copy_(ember.eye(*tensor.shape))
+    with no_grad():
+        return tensor.copy_(_creation.eye(*tensor.shape))
     ### END SOLUTION
 
 
@@ -273,7 +274,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     outputs = [g * per_group + d for g in range(groups) for d in range(channels)]
     inputs = [d for _ in range(groups) for d in range(channels)]
     centre = tuple(size // 2 for size in tensor.shape[2:])
-    with ember.no_grad():
+    with no_grad():
         tensor.zero_()
         tensor[(outputs, inputs, *centre)] = 1
     return tensor
@@ -374,7 +375,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         return tensor
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flattened = normal_(ember.empty(rows, cols, dtype=tensor.dtype), 0, 1, generator)
+    flattened = normal_(_creation.empty(rows, cols, dtype=tensor.dtype), 0, 1, generator)
     if rows < cols:
         flattened = flattened.t()
     xp = get_array_module(flattened._data)
@@ -382,8 +383,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     q = q * xp.sign(xp.diagonal(r))
     if rows < cols:
         q = q.T
-    with ember.no_grad():
-        tensor.copy_(ember.from_numpy(xp.ascontiguousarray(q).reshape(tensor.shape)))
+    with no_grad():
+        tensor.copy_(_creation.from_numpy(xp.ascontiguousarray(q).reshape(tensor.shape)))
         tensor.mul_(gain)
     return tensor
     ### END SOLUTION
@@ -412,7 +413,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
     # A random permutation of the rows of every column: its first num_zeros rows go to 0.
     zero_rows = rng.random((rows, cols)).argsort(axis=0)[:num_zeros]
     zero_cols = get_array_module(zero_rows).broadcast_to(range(cols), zero_rows.shape)
-    with ember.no_grad():
+    with no_grad():
         tensor[(zero_rows.reshape(-1).tolist(), zero_cols.reshape(-1).tolist())] = 0
     return tensor
     ### END SOLUTION

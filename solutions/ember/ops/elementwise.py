@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
+from ember._dtype import SCALAR_TYPE_NAMES, unsupported_dtype
 from ember._dtype import bool as bool_
-from ember._dtype import unsupported_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import (
@@ -315,8 +315,6 @@ def is_integral(value: Any) -> bool:
 
 
 def _scalar_name(t: Tensor) -> str:
-    from ember._dtype import SCALAR_TYPE_NAMES
-
     return SCALAR_TYPE_NAMES[t.dtype]
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module
+from ember._dtype import SCALAR_TYPE_NAMES
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.ops._dispatch import tracks_grad
@@ -179,8 +180,6 @@ def _is_advanced(index: Any) -> bool:
 
 
 def _type_name(t: Tensor) -> str:
-    from ember._dtype import SCALAR_TYPE_NAMES
-
     return SCALAR_TYPE_NAMES[t.dtype]
 
 

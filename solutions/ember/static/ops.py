@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy
 
-import ember
+from ember import _creation
+from ember._tensor import Tensor
+from ember.autograd.grad_mode import no_grad
+from ember.ops import comparison, division, elementwise, linalg, reduction, unary
 from ember.static.graph import Node, as_static_dtype, format_shape, get_default_graph
 
 # ----------------------------------------------------------------- static shapes
@@ -80,8 +83,8 @@ def _reduced_static(shape: tuple | None, axis: Any, keepdims: bool) -> tuple | N
 
 def _probe_dtype(fn: Callable[..., Any], dtypes: list, ndim: int = 1) -> Any:
     """The dtype ``fn`` gives for inputs of ``dtypes``, found by running it on ones."""
-    with ember.no_grad():
-        return fn(*[ember.ones((1,) * ndim, dtype=dt) for dt in dtypes]).dtype
+    with no_grad():
+        return fn(*[_creation.ones((1,) * ndim, dtype=dt) for dt in dtypes]).dtype
 
 
 # ----------------------------------------------------------------- sources
@@ -90,9 +93,9 @@ def _probe_dtype(fn: Callable[..., Any], dtypes: list, ndim: int = 1) -> Any:
 def constant(value: Any, dtype: Any = None, name: str | None = None) -> Node:
     """A node whose value is ``value`` (a number, nested list, array or ember tensor)."""
     dt = None if dtype is None else as_static_dtype(dtype)
-    if dt is not None and not isinstance(value, ember.Tensor):
+    if dt is not None and not isinstance(value, Tensor):
         value = numpy.asarray(value, dtype=dt.numpy)  # straight to dtype: no float32 detour
-    tensor = ember.as_tensor(value, dtype=dt).clone()
+    tensor = _creation.as_tensor(value, dtype=dt).clone()
     return Node("Const", get_default_graph().unique_name(name or "Const"),
                 shape=tuple(tensor.shape), dtype=tensor.dtype, compute=lambda: tensor,
                 attrs={"value": tensor})
@@ -156,32 +159,32 @@ def _unary(op: str, default_name: str, fn: Callable[..., Any]) -> Callable[..., 
     return build
 
 
-add = _binary("AddV2", "add", ember.add)
-subtract = _binary("Sub", "sub", ember.sub)
-multiply = _binary("Mul", "mul", ember.mul)
-divide = _binary("RealDiv", "truediv", ember.div)
-matmul = _binary("MatMul", "MatMul", ember.matmul)
-maximum = _binary("Maximum", "Maximum", ember.maximum)
-minimum = _binary("Minimum", "Minimum", ember.minimum)
-equal = _binary("Equal", "Equal", ember.eq)
-not_equal = _binary("NotEqual", "NotEqual", ember.ne)
-less = _binary("Less", "Less", ember.lt)
-less_equal = _binary("LessEqual", "LessEqual", ember.le)
-greater = _binary("Greater", "Greater", ember.gt)
-greater_equal = _binary("GreaterEqual", "GreaterEqual", ember.ge)
-logical_and = _binary("LogicalAnd", "LogicalAnd", ember.logical_and)
-logical_or = _binary("LogicalOr", "LogicalOr", ember.logical_or)
+add = _binary("AddV2", "add", elementwise.add)
+subtract = _binary("Sub", "sub", elementwise.sub)
+multiply = _binary("Mul", "mul", elementwise.mul)
+divide = _binary("RealDiv", "truediv", division.div)
+matmul = _binary("MatMul", "MatMul", linalg.matmul)
+maximum = _binary("Maximum", "Maximum", elementwise.maximum)
+minimum = _binary("Minimum", "Minimum", elementwise.minimum)
+equal = _binary("Equal", "Equal", comparison.eq)
+not_equal = _binary("NotEqual", "NotEqual", comparison.ne)
+less = _binary("Less", "Less", comparison.lt)
+less_equal = _binary("LessEqual", "LessEqual", comparison.le)
+greater = _binary("Greater", "Greater", comparison.gt)
+greater_equal = _binary("GreaterEqual", "GreaterEqual", comparison.ge)
+logical_and = _binary("LogicalAnd", "LogicalAnd", comparison.logical_and)
+logical_or = _binary("LogicalOr", "LogicalOr", comparison.logical_or)
 
-negative = _unary("Neg", "Neg", ember.neg)
-abs = _unary("Abs", "Abs", ember.abs)  # noqa: A001 - TensorFlow's name
-exp = _unary("Exp", "Exp", ember.exp)
-log = _unary("Log", "Log", ember.log)
-sqrt = _unary("Sqrt", "Sqrt", ember.sqrt)
+negative = _unary("Neg", "Neg", unary.neg)
+abs = _unary("Abs", "Abs", unary.abs)  # noqa: A001 - TensorFlow's name
+exp = _unary("Exp", "Exp", unary.exp)
+log = _unary("Log", "Log", unary.log)
+sqrt = _unary("Sqrt", "Sqrt", unary.sqrt)
 square = _unary("Square", "Square", lambda t: t * t)
-tanh = _unary("Tanh", "Tanh", ember.tanh)
-sigmoid = _unary("Sigmoid", "Sigmoid", ember.sigmoid)
+tanh = _unary("Tanh", "Tanh", unary.tanh)
+sigmoid = _unary("Sigmoid", "Sigmoid", unary.sigmoid)
 identity = _unary("Identity", "Identity", lambda t: t)
-logical_not = _unary("LogicalNot", "LogicalNot", ember.logical_not)
+logical_not = _unary("LogicalNot", "LogicalNot", comparison.logical_not)
 
 
 def _reduction(op: str, fn: Callable[..., Any]) -> Callable[..., Node]:
@@ -191,7 +194,7 @@ def _reduction(op: str, fn: Callable[..., Any]) -> Callable[..., Node]:
         axis = tuple(axis) if isinstance(axis, list) else axis
         dims = axis
 
-        def compute(t: ember.Tensor) -> ember.Tensor:
+        def compute(t: Tensor) -> Tensor:
             return fn(t, dim=tuple(range(t.dim())) if dims is None else dims, keepdim=keepdims)
 
         return Node(op, get_default_graph().unique_name(name or op), (x,),
@@ -204,8 +207,8 @@ def _reduction(op: str, fn: Callable[..., Any]) -> Callable[..., Node]:
     return build
 
 
-reduce_sum = _reduction("Sum", ember.sum)
-reduce_mean = _reduction("Mean", ember.mean)
+reduce_sum = _reduction("Sum", reduction.sum)
+reduce_mean = _reduction("Mean", reduction.mean)
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Node:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.static.graph import Node, get_default_graph
-from ember.static.ops import convert_to_node
+from ember.static.ops import constant, convert_to_node
 
 
 class Variable(Node):
@@ -40,8 +40,6 @@ class Variable(Node):
         if isinstance(initial_value, Node):
             initial = initial_value
         else:
-            from ember.static.ops import constant
-
             initial = constant(initial_value, dtype=dtype, name=f"{op_name}/initial_value")
         super().__init__("VariableV2", op_name, shape=initial.shape, dtype=initial.dtype)
         self.initial_value = initial

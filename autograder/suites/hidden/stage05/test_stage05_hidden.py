@@ -12,7 +12,7 @@ import ember
 from autograder.suites.helpers import check_grad, grad_of
 from ember import nn
 from ember.autograd import Function, gradcheck
-from ember.autograd.function import once_differentiable
+from ember.autograd.custom_function import once_differentiable
 from ember.autograd.gradcheck import GradcheckError, analytical_jacobian, numerical_jacobian
 from ember.nn.binary import binarize, binary_weight
 

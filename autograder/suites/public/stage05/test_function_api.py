@@ -12,7 +12,7 @@ import pytest
 import ember
 from autograder.suites.helpers import check_grad, grad_of
 from ember.autograd import Function
-from ember.autograd.function import once_differentiable
+from ember.autograd.custom_function import once_differentiable
 
 
 class _PosNeg(Function):

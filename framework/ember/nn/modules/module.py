@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ember._tensor import Tensor
+from ember.autograd.grad_mode import no_grad
 from ember.nn.modules.backward_hooks import call_with_backward_hooks
 from ember.nn.modules.state_dict import StateDictMixin
 from ember.nn.parameter import Buffer, Parameter
@@ -414,8 +415,6 @@ class Module(StateDictMixin):
     def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
         """Replace every parameter's data (and gradient) and every buffer by ``fn`` of it,
         recursively; parameters stay the same objects (optimizers keep working)."""
-        from ember.autograd.grad_mode import no_grad
-
         for module in self.children():
             module._apply(fn)
         with no_grad():

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ember._tensor import Tensor
+from ember.autograd.grad_mode import no_grad
 from ember.nn.parameter import Parameter
 
 
@@ -82,8 +83,6 @@ class StateDictMixin:
         """Load this module's own parameters and persistent buffers from ``state_dict``
         (keys ``prefix + name``), noting missing keys, keys under ``prefix`` that name
         nothing here, and per-key errors (wrong type, size mismatch)."""
-        from ember.autograd.grad_mode import no_grad
-
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in [*self._parameters.items(), *persistent.items()]
