@@ -48,7 +48,7 @@ from ember._backend import default_array_module
 from ember._tensor import Tensor
 from ember._tracing import TRACE_STATE
 from ember.autograd.function import ArrayFunction, Context
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.autograd.grad_mode import no_grad
 from ember.autograd.graph import accumulator, share_storage, version_counter
 

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 from ember._backend import ARRAY_TYPES, default_array_module
 from ember._tensor import Tensor
 from ember._tracing import TRACE_STATE
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.autograd.graph import Node, accumulator, version_counter
 from ember.autograd.node_names import NAMERS as _NAMERS
 from ember.autograd.node_names import node_name

@@ -15,12 +15,14 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-_state = {"enabled": True}
+#: ``{"enabled": False}`` inside ``no_grad()``. Read directly (not through
+#: ``is_grad_enabled()``) by the ops' hot paths, which run it on every op.
+GRAD_STATE = {"enabled": True}
 
 
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` (or after ``set_grad_enabled(False)``)."""
-    return _state["enabled"]
+    return GRAD_STATE["enabled"]
 
 
 class _GradModeContext:
@@ -37,11 +39,11 @@ class _GradModeContext:
         return super().__new__(cls)
 
     def __enter__(self) -> None:
-        self._previous = _state["enabled"]
-        _state["enabled"] = self._target
+        self._previous = GRAD_STATE["enabled"]
+        GRAD_STATE["enabled"] = self._target
 
     def __exit__(self, *exc: Any) -> None:
-        _state["enabled"] = self._previous
+        GRAD_STATE["enabled"] = self._previous
 
     def __call__(self, func: Callable) -> Callable:
         @functools.wraps(func)
@@ -68,15 +70,15 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
     """Set the mode now; as a context manager, restore the previous mode on exit."""
 
     def __init__(self, mode: bool) -> None:
-        self._previous = _state["enabled"]
+        self._previous = GRAD_STATE["enabled"]
         self._target = bool(mode)
-        _state["enabled"] = self._target
+        GRAD_STATE["enabled"] = self._target
 
     def __enter__(self) -> None:
         pass
 
     def __call__(self, func: Callable) -> Callable:
-        _state["enabled"] = self._previous
+        GRAD_STATE["enabled"] = self._previous
         mode = self._target
 
         @functools.wraps(func)

@@ -24,7 +24,7 @@ from ember._dtype import dtype, from_numpy_dtype, get_default_dtype
 from ember._promotion import result_type
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.autograd.graph import share_storage
 from ember.ops.broadcast import broadcast_error
 

@@ -34,7 +34,7 @@ from ember._backend import get_array_module
 from ember._dtype import SCALAR_TYPE_NAMES, from_numpy_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.autograd.graph import accumulator, version_counter
 from ember.ops import division, elementwise, indexing, unary
 

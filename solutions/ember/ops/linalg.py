@@ -29,7 +29,7 @@ from ember._dtype import SCALAR_TYPE_NAMES, unsupported_dtype
 from ember._dtype import bool as bool_
 from ember._tensor import Tensor
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.ops._dispatch import dtype_of, require_tensor
 from ember.ops.broadcast import broadcast_shapes
 

@@ -22,7 +22,7 @@ from ember._backend import get_array_module, quiet
 from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
-from ember.autograd.grad_mode import _state as _grad_state
+from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.ops._dispatch import dtype_of, unary
 
 

@@ -1,6 +1,6 @@
 # Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
 #   stage 04: relu, LeakyRelu.forward, LeakyRelu.backward, Gelu.forward, Gelu.backward, tanh,
-#             _log_softmax, Softmax.forward, Softmax.backward, LogSoftmax.forward,
+#             log_softmax_array, Softmax.forward, Softmax.backward, LogSoftmax.forward,
 #             LogSoftmax.backward
 """Activations as functions: ``relu leaky_relu gelu tanh softmax log_softmax``.
 
@@ -210,7 +210,7 @@ def sum_keepdims(a: Any, axis: int) -> Any:
     return a.sum(axis=axis, keepdims=True)
 
 
-def _log_softmax(a: Any, axis: int) -> Any:
+def log_softmax_array(a: Any, axis: int) -> Any:
     """log softmax(a) along ``axis``, shifted by the max so that ``exp`` cannot overflow.
 
     log softmax(a)ᵢ = aᵢ - log Σⱼ e^(aⱼ) = (aᵢ - m) - log Σⱼ e^(aⱼ - m) for any m; with
@@ -218,8 +218,8 @@ def _log_softmax(a: Any, axis: int) -> Any:
     """
     xp = get_array_module(a)
     # Hint: amax_keepdims and sum_keepdims are a.max / a.sum(axis, keepdims=True).
-    # ---- your code (stage 04): _log_softmax ----
-    raise NotImplementedError("Stage 04: implement _log_softmax")
+    # ---- your code (stage 04): log_softmax_array ----
+    raise NotImplementedError("Stage 04: implement log_softmax_array")
     # ---- end of your code (stage 04) ----
 
 

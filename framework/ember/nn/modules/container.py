@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, islice
 from typing import Any
 
-from ember.nn.modules.module import Module, _addindent
+from ember.nn.modules.module import Module, add_indent
 
 
 class Sequential(Module):

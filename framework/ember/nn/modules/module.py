@@ -52,7 +52,7 @@ def _typename(obj: Any) -> str:
     return cls.__qualname__ if module in ("", "builtins") else f"{module}.{cls.__qualname__}"
 
 
-def _addindent(text: str, num_spaces: int) -> str:
+def add_indent(text: str, num_spaces: int) -> str:
     """Indent every line of ``text`` but the first by ``num_spaces`` (nested reprs)."""
     first, *rest = text.split("\n")
     if not rest:
@@ -473,7 +473,7 @@ class Module(StateDictMixin):
     def __repr__(self) -> str:
         """``Name(extra)`` on one line without children; otherwise one line per entry of
         ``extra_repr()`` and one ``(name): repr(child)`` per child, indented by two spaces
-        (nested children's lines too: ``_addindent``).
+        (nested children's lines too: ``add_indent``).
 
         Example:
             >>> import ember

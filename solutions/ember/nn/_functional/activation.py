@@ -216,7 +216,7 @@ def sum_keepdims(a: Any, axis: int) -> Any:
     return a.sum(axis=axis, keepdims=True)
 
 
-def _log_softmax(a: Any, axis: int) -> Any:
+def log_softmax_array(a: Any, axis: int) -> Any:
     """log softmax(a) along ``axis``, shifted by the max so that ``exp`` cannot overflow.
 
     log softmax(a)ᵢ = aᵢ - log Σⱼ e^(aⱼ) = (aᵢ - m) - log Σⱼ e^(aⱼ - m) for any m; with
@@ -239,7 +239,7 @@ class Softmax(ArrayFunction):
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         ctx.axis = axis
         ### BEGIN SOLUTION 04
-        out = get_array_module(a).exp(_log_softmax(a, axis))
+        out = get_array_module(a).exp(log_softmax_array(a, axis))
         ctx.save_for_backward(out)
         return out
         ### END SOLUTION
@@ -259,7 +259,7 @@ class LogSoftmax(ArrayFunction):
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         ctx.axis = axis
         ### BEGIN SOLUTION 04
-        out = _log_softmax(a, axis)
+        out = log_softmax_array(a, axis)
         ctx.save_for_backward(out)
         return out
         ### END SOLUTION

@@ -23,7 +23,7 @@ from ember._backend import get_array_module, quiet
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
 from ember.autograd.grad_mode import is_grad_enabled
-from ember.nn._functional.activation import _log_softmax, log_softmax, sum_keepdims
+from ember.nn._functional.activation import log_softmax, log_softmax_array, sum_keepdims
 from ember.nn._reduction import reduce_losses as _reduce
 from ember.nn._reduction import resolve as _reduction
 from ember.nn._reduction import warn_size as _warn_size
@@ -126,7 +126,7 @@ class CrossEntropy(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, logits: Any, target: Any, weight: Any, ignore_index: int,
                 reduction: str) -> Any:
-        logp = _log_softmax(logits, 1)
+        logp = log_softmax_array(logits, 1)
         losses, rows, safe, w = _nll(logp, target, weight, ignore_index)
         ctx.save_for_backward(rows, safe, w)
         ctx.logp = logp

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, islice
 from typing import Any
 
-from ember.nn.modules.module import Module, _addindent
+from ember.nn.modules.module import Module, add_indent
 
 
 class Sequential(Module):
@@ -257,7 +257,7 @@ class ModuleList(Module):
         for start, end, text in runs:
             line = f"({start}): {text}" if start == end else \
                 f"({start}-{end}): {end - start + 1} x {text}"
-            lines.append(_addindent(line, 2))
+            lines.append(add_indent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
         ### END SOLUTION
 

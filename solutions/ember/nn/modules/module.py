@@ -47,7 +47,7 @@ def _typename(obj: Any) -> str:
     return cls.__qualname__ if module in ("", "builtins") else f"{module}.{cls.__qualname__}"
 
 
-def _addindent(text: str, num_spaces: int) -> str:
+def add_indent(text: str, num_spaces: int) -> str:
     """Indent every line of ``text`` but the first by ``num_spaces`` (nested reprs)."""
     first, *rest = text.split("\n")
     if not rest:
@@ -570,7 +570,7 @@ class Module(StateDictMixin):
     def __repr__(self) -> str:
         """``Name(extra)`` on one line without children; otherwise one line per entry of
         ``extra_repr()`` and one ``(name): repr(child)`` per child, indented by two spaces
-        (nested children's lines too: ``_addindent``).
+        (nested children's lines too: ``add_indent``).
 
         Example:
             >>> import ember
@@ -584,7 +584,7 @@ class Module(StateDictMixin):
         ### BEGIN SOLUTION 04
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): " + _addindent(repr(module), 2)
+        child_lines = [f"({name}): " + add_indent(repr(module), 2)
                        for name, module in self._modules.items()]
         lines = extra_lines + child_lines
         body = ""
