@@ -316,3 +316,19 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
                     found.append((counter, 0, (array, -1 - nr)))
                     break
     return tuple(found)
+
+
+#: The tensor-level API that PyTorch spells ``torch.autograd.function.Function``; it lives in
+#: ``custom_function.py`` (stage 05), which subclasses the classes above.
+_PUBLIC_API = ("Function", "FunctionCtx", "once_differentiable")
+
+
+def __getattr__(name: str) -> Any:
+    """``ember.autograd.function.Function`` and friends, at PyTorch's path (PEP 562)."""
+    if name in _PUBLIC_API:
+        # Deferred: custom_function.py imports this module, so this one cannot import it
+        # at the top without a cycle.
+        from ember.autograd import custom_function
+
+        return getattr(custom_function, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
