@@ -11,17 +11,16 @@ Three measurements (issue 3, "Speed"):
 
 * **chain**: 100 small element-wise ops on 4x4 float32 tensors (three leaves that require
   grad), then ``backward`` of the sum, then the grads reset: ember/torch <= 1.5.
-* **mlp**: one SGD step of a 64-128-10 MLP on a batch of 64 written with tensor ops
-  (``x @ W1 + b1``, ``relu``, ``@ W2 + b2``, mean squared error, or with ``--loss ce`` a
-  cross-entropy written as a log-sum-exp), forward, backward, ``p -= lr * p.grad`` under
-  ``no_grad`` and ``p.grad = None``: ember/torch <= 1.0 and ember/NumPy <= 2.5, where NumPy
-  is the same step with its backward written by hand.
+* **mlp**: one SGD step of a 64-128-10 MLP on a batch of 64, the step ``bench.nn`` times
+  too (one definition, ``bench/mlp.py``): ember/torch <= 0.8 and ember/NumPy <= 2.0, where
+  NumPy is the same step with its backward written by hand.
 * **deep**: backward through a 10,000-op chain (32x32 float32) completes, and the memory
   it held is freed: ember's Python allocations measured with ``tracemalloc`` (peak during
   forward + backward, what is left after backward while the output is still referenced, and
   after the last reference is dropped) and a ``weakref`` to an intermediate tensor that must
   be dead afterwards. torch's time for the same chain is shown for scale (its memory is
-  allocated in C++, outside ``tracemalloc``).
+  allocated in C++, outside ``tracemalloc``). Its forward must take at most 3 times
+  torch's (issue 10).
 
 All libraries get the same float32 data and the same number of threads (``--threads``,
 1 by default, set before NumPy is imported). Times are the minimum over ``--repeat``
@@ -43,14 +42,13 @@ from pathlib import Path
 if __package__ in (None, ""):  # python bench/autograd.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import mlp
 from bench.ops import fmt_ratio, fmt_us, header, load_libraries, per_call_seconds
 
 CHAIN_TARGET = 1.5  # ember/torch, 100-op chain on 4x4, forward + backward
-MLP_TORCH_TARGET = 1.0  # ember/torch, one SGD step
-MLP_NUMPY_TARGET = 2.5  # ember/numpy (hand-written backward), one SGD step
 CHAIN_OPS = 100
 DEEP_OPS = 10_000
-LR = 0.01
+DEEP_FORWARD_TARGET = 3.0  # ember/torch, forward of the 10,000-op chain (issue 10)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -69,7 +67,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=["chain", "mlp", "deep"],
         help="run only these benchmarks",
     )
-    parser.add_argument("--loss", choices=("mse", "ce"), default="mse", help="the MLP's loss")
     parser.add_argument("--repeat", type=int, default=7, help="repeats; the minimum is kept")
     parser.add_argument(
         "--budget", type=float, default=0.1, help="seconds per repeat and library (autorange)"
@@ -106,109 +103,6 @@ def chain_workloads(np, torch, ember):
         tx, tw, tb = (torch.tensor(a.copy(), requires_grad=True) for a in arrays)
         ft = lambda: chain_step(torch, tx, tw, tb)  # noqa: E731
     return fe, ft
-
-
-# -------------------------------------------------------------------------- (b) the MLP
-def mlp_loss(m, x, target, w1, b1, w2, b2, loss: str):
-    """Forward of the 64-128-10 MLP and its loss, with tensor ops only."""
-    h = (x @ w1 + b1).relu()
-    out = h @ w2 + b2
-    if loss == "mse":
-        return ((out - target) ** 2).mean()
-    # cross-entropy with one-hot targets: -mean(sum(onehot * log_softmax(out)))
-    shift = out.max(1, keepdim=True)[0].detach()
-    z = out - shift
-    log_softmax = z - z.exp().sum(1, keepdim=True).log()
-    return -(target * log_softmax).sum() / x.shape[0]
-
-
-def mlp_step(m, params, x, target, loss: str):
-    """Forward, backward, SGD update under no_grad, zero grad (set to None).
-
-    ``mlp_agreement`` checks that the update really reaches the parameters.
-    """
-    value = mlp_loss(m, x, target, *params, loss)
-    value.backward()
-    with m.no_grad():
-        for p in params:
-            p.data -= LR * p.grad  # the article's update; in place where -= is
-            p.grad = None
-    return value
-
-
-def numpy_mlp_step(np, params, x, target, loss: str):
-    """The same step with the backward written by hand (the NumPy baseline)."""
-    w1, b1, w2, b2 = params
-    z1 = x @ w1 + b1
-    h = np.maximum(z1, 0)
-    out = h @ w2 + b2
-    if loss == "mse":
-        diff = out - target
-        value = (diff * diff).mean()
-        dout = diff * np.float32(2.0 / diff.size)
-    else:
-        z = out - out.max(1, keepdims=True)
-        e = np.exp(z)
-        s = e.sum(1, keepdims=True)
-        value = -(target * (z - np.log(s))).sum() / x.shape[0]
-        dout = (e / s * target.sum(1, keepdims=True) - target) / np.float32(x.shape[0])
-    dw2 = h.T @ dout
-    db2 = dout.sum(0)
-    dz1 = (dout @ w2.T) * (z1 > 0)
-    dw1 = x.T @ dz1
-    db1 = dz1.sum(0)
-    for p, g in ((w1, dw1), (b1, db1), (w2, dw2), (b2, db2)):
-        p -= np.float32(LR) * g
-    return value
-
-
-def mlp_data(np, loss: str):
-    rng = np.random.default_rng(1)
-    x = rng.standard_normal((64, 64)).astype(np.float32)
-    if loss == "mse":
-        target = rng.standard_normal((64, 10)).astype(np.float32)
-    else:
-        target = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 64)]
-    params = [
-        (rng.standard_normal((64, 128)) / 8).astype(np.float32),
-        np.zeros(128, dtype=np.float32),
-        (rng.standard_normal((128, 10)) / 11.3).astype(np.float32),
-        np.zeros(10, dtype=np.float32),
-    ]
-    return x, target, params
-
-
-def mlp_workloads(np, torch, ember, loss: str):
-    x, target, params = mlp_data(np, loss)
-    ep = [ember.tensor(p.copy(), requires_grad=True) for p in params]
-    ex, et = ember.tensor(x.copy()), ember.tensor(target.copy())
-    npp = [p.copy() for p in params]
-    fe = lambda: mlp_step(ember, ep, ex, et, loss)  # noqa: E731
-    fn = lambda: numpy_mlp_step(np, npp, x, target, loss)  # noqa: E731
-    ft = None
-    if torch is not None:
-        tp = [torch.tensor(p.copy(), requires_grad=True) for p in params]
-        tx, tt = torch.tensor(x.copy()), torch.tensor(target.copy())
-        ft = lambda: mlp_step(torch, tp, tx, tt, loss)  # noqa: E731
-    return fe, fn, ft
-
-
-def mlp_agreement(np, torch, ember, loss: str) -> float:
-    """Largest difference between ember's and NumPy's (and torch's) losses over 3 steps."""
-    x, target, params = mlp_data(np, loss)
-    ep = [ember.tensor(p.copy(), requires_grad=True) for p in params]
-    npp = [p.copy() for p in params]
-    worst = 0.0
-    ex, et = ember.tensor(x), ember.tensor(target)
-    tp = [torch.tensor(p.copy(), requires_grad=True) for p in params] if torch else None
-    for _ in range(3):
-        le = float(mlp_step(ember, ep, ex, et, loss).item())
-        ln = float(numpy_mlp_step(np, npp, x, target, loss))
-        worst = max(worst, abs(le - ln))
-        if torch is not None:
-            lt = float(mlp_step(torch, tp, torch.tensor(x), torch.tensor(target), loss).item())
-            worst = max(worst, abs(le - lt))
-    return worst
 
 
 # ---------------------------------------------------------------- (c) the deep chain
@@ -349,19 +243,17 @@ def run(args) -> dict:
             report(name, te, tt, None, [("chain ember/torch", rt, CHAIN_TARGET)])
 
     if "mlp" in args.only:
-        name = f"mlp 64-128-10 b64 SGD step {args.loss} (µs)"
+        name = f"{mlp.LABEL} (µs)"
         try:
-            fe, fn, ft = mlp_workloads(np, torch, ember, args.loss)
-            fe()
-            worst = mlp_agreement(np, torch, ember, args.loss)
+            r = mlp.measure(np, torch, ember, args.repeat, args.budget)
         except NotImplementedError as exc:
             print(f"{name:<34}  not implemented: {exc}")
         else:
-            te, tn, tt = per_call_seconds([fe, fn, ft], args.repeat, args.budget)
-            rt = None if tt is None else te / tt
-            report(name, te, tt, tn, [("mlp ember/torch", rt, MLP_TORCH_TARGET),
-                                      ("mlp ember/numpy", te / tn, MLP_NUMPY_TARGET)])
-            print(f"{'':<34}losses of ember, numpy and torch agree within {worst:.1e}")
+            report(name, r["ember_s"], r["torch_s"], r["numpy_s"],
+                   [("mlp ember/torch", r["ember/torch"], mlp.TORCH_TARGET),
+                    ("mlp ember/numpy", r["ember/numpy"], mlp.NUMPY_TARGET)])
+            print(f"{'':<34}losses of ember, numpy and torch agree within "
+                  f"{r['loss_difference']:.1e}")
 
     deep = None
     if "deep" in args.only:
@@ -377,6 +269,11 @@ def run(args) -> dict:
             tt = None if deep_t is None else deep_t["forward_s"] + deep_t["backward_s"]
             ok = deep_freed(deep)
             targets["deep completes and frees memory"] = {"pass": ok}
+            if deep_t is not None:
+                ratio = deep["forward_s"] / deep_t["forward_s"]
+                targets["deep forward ember/torch"] = {
+                    "ratio": ratio, "limit": DEEP_FORWARD_TARGET,
+                    "pass": ratio <= DEEP_FORWARD_TARGET}
             ms = lambda s: "n/a" if s is None else f"{s * 1e3:,.0f}"  # noqa: E731
             print(f"{name:<34}{ms(te):>11}{ms(tt):>11}{'n/a':>11}"
                   f"{fmt_ratio(None if tt is None else te / tt):>13}{'n/a':>10}  "
@@ -404,7 +301,6 @@ def run(args) -> dict:
         "environment": info,
         "threads": args.threads,
         "framework": args.framework,
-        "loss": args.loss,
         "results": rows,
         "deep": deep,
         "targets": targets,

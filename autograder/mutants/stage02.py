@@ -105,8 +105,8 @@ MUTANTS = (
         name="nonleaf_grad_stored",
         stage="02",
         path="ember/autograd/function.py",
-        old="            t._output_nr = 0\n            # Created now",
-        new="            t._output_nr = 0\n            t.retain_grad()\n            # Created now",
+        old="        t._output_nr = nr\n",
+        new="        t._output_nr = nr\n        t.retain_grad()\n",
         why="every intermediate tensor gets a .grad, as if retain_grad() were always on "
             "(PyTorch keeps .grad only for leaves)",
     ),

@@ -35,19 +35,17 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ember._backend import ARRAY_TYPES, default_array_module
+from ember._backend import ARRAY_TYPES
 from ember._tensor import Tensor
 from ember._tracing import TRACE_STATE
 from ember.autograd.grad_mode import GRAD_STATE as _grad_state
 from ember.autograd.graph import Node, accumulator, version_counter
-from ember.autograd.node_names import NAMERS as _NAMERS
-from ember.autograd.node_names import node_name
+from ember.autograd.node_names import NAMERS, node_name
 
-_new = object.__new__
-
-_asarray = default_array_module().asarray
+_make = Tensor._make
 _NO_EDGE = (None, 0)
 
 FREED_MESSAGE = (
@@ -77,14 +75,13 @@ class Context(Node):
     #: (a custom ``FunctionCtx`` does that itself, see ``set_materialize_grads``).
     _materializes_grads = False
 
-    def __init__(self) -> None:
-        self._fn: type | None = None
-        self.next_functions: tuple = ()
-        self.needs_input_grad: tuple[bool, ...] = ()
+    def __init__(self, fn: type | None = None, next_functions: tuple = ()) -> None:
+        self._fn = fn
+        self.next_functions = next_functions
+        self.needs_input_grad = tuple([node is not None for node, _ in next_functions])
         self._saved: tuple = ()
         self._versions: tuple = ()
         self._meta: tuple = ()
-        self._name: str | None = None
         self._tensor_hooks: dict[int, list] | None = None
         self._freed = False
 
@@ -98,15 +95,6 @@ class Context(Node):
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
         return self._saved
-
-    def name(self) -> str:
-        """PyTorch's name of this node, e.g. ``MulBackward0`` (``MyFnBackward`` for yours)."""
-        if self._name is not None:
-            return self._name
-        fn = self._fn
-        if fn is None:
-            return "Context"
-        return node_name(fn)
 
     def _free(self) -> None:
         """Drop what forward saved (after a backward without ``retain_graph``)."""
@@ -138,8 +126,6 @@ NO_GRAD_CTX = _NoGradContext()
 
 #: One ``Context`` subclass per node name, made on first use.
 _NODE_CLASSES: dict[str, type[Context]] = {}
-#: The node name of each op whose name does not depend on its arguments.
-_FIXED_NAMES: dict[type, str] = {}
 
 
 def _node_class(name: str) -> type[Context]:
@@ -149,13 +135,6 @@ def _node_class(name: str) -> type[Context]:
         node_type = type(name, (Context,), {"__slots__": (), "__module__": __name__})
         _NODE_CLASSES[name] = node_type
     return node_type
-
-
-def _fixed_name(fn: type) -> str:
-    name = _FIXED_NAMES.get(fn)
-    if name is None:
-        name = _FIXED_NAMES[fn] = node_name(fn)
-    return name
 
 
 class ArrayFunction:
@@ -171,11 +150,22 @@ class ArrayFunction:
     * ``saves_output``: backward reads the op's output (``exp``, ``tanh``, ``sigmoid``,
       ``sqrt``: their derivatives are functions of it), so ``apply`` appends the output to
       ``ctx.saved_tensors``, and changing it in place before backward raises, as in PyTorch.
+
+    The class of the op's graph node (``MulBackward0``) is decided once, when the subclass
+    is defined; only the few ops whose PyTorch name depends on the arguments (``sum`` with
+    or without ``dim``, ``matmul`` by shape) name each call (``node_names.NAMERS``).
     """
 
     is_view: ClassVar[bool] = False
     may_be_view: ClassVar[bool] = False
     saves_output: ClassVar[bool] = False
+    _namer: ClassVar[Callable[[tuple], str] | None] = None
+    _node_type: ClassVar[type[Context] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._namer = NAMERS.get(cls.__name__)
+        cls._node_type = None if cls._namer else _node_class(node_name(cls))
 
     @staticmethod
     def forward(ctx: Context, *args: Any) -> Any:
@@ -199,95 +189,50 @@ class ArrayFunction:
         Returns:
             A new tensor, or a tuple of tensors when ``forward`` returns a tuple.
         """
-        arrays = []
-        edges = []
-        needs = []
-        record = False
-        for arg in args:
-            if isinstance(arg, Tensor):
-                arrays.append(arg._data)
-                if arg._requires_grad:
-                    record = True
-                    node = arg.grad_fn
-                    edges.append((accumulator(arg), 0) if node is None
-                                 else (node, arg._output_nr))
-                    needs.append(True)
-                    continue
-            else:
-                arrays.append(arg)
-            edges.append(_NO_EDGE)
-            needs.append(False)
-        if not (record and _grad_state["enabled"]):
+        arrays = [arg._data if isinstance(arg, Tensor) else arg for arg in args]
+        edges = tuple(map(_edge, args))
+        if not _grad_state["enabled"] or edges.count(_NO_EDGE) == len(edges):
             output = cls.forward(NO_GRAD_CTX, *arrays)
-            if type(output) is tuple:
-                return tuple(Tensor._make(o) for o in output)
-            return Tensor._make(output)
-        # Recording: the ctx is the graph node of this call (PyTorch's grad_fn), an
-        # instance of a class named after the node, so type(y.grad_fn).__name__ is
-        # "MulBackward0" as in PyTorch.
-        namer = _NAMERS.get(cls.__name__)
-        name = namer(args) if namer is not None else _fixed_name(cls)
-        ctx = _new(_node_class(name))
-        ctx._fn = cls
-        ctx._saved = ()
-        ctx._name = name
-        ctx._tensor_hooks = None
-        ctx._freed = False
-        ctx.next_functions = tuple(edges)
-        ctx.needs_input_grad = tuple(needs)
+            return tuple(map(_make, output)) if type(output) is tuple else _make(output)
+        # The ctx is the graph node of this call (PyTorch's grad_fn), an instance of a
+        # class named after the node: type(y.grad_fn).__name__ is "MulBackward0".
+        node_type = cls._node_type or _node_class(cls._namer(args))
+        ctx = node_type(cls, edges)
         output = cls.forward(ctx, *arrays)
-        if TRACE_STATE["active"]:
-            ctx._trace_fn = cls
-            ctx._trace_args = args
-        if type(output) is tuple:
-            return _wrap_outputs(ctx, args, arrays, output)
-        # One output (the common case), inlined: this runs for every recorded op.
-        if not isinstance(output, ARRAY_TYPES):
-            output = _asarray(output)
-        t = _new(Tensor)
-        t._data = output
-        t.grad = None
-        ctx._meta = ((output.shape, output.dtype),)
-        if output.dtype.kind in "fc":
-            t._requires_grad = True
-            t.grad_fn = ctx
-            t._output_nr = 0
-            # Created now: a recorded output is often saved by the next op (x * y * z).
-            t._version_counter = [0]
-        else:  # comparisons: no gradient flows through a bool result
-            t._requires_grad = False
-            t.grad_fn = None
+        several = type(output) is tuple
+        tensors = tuple([_attach(ctx, array, nr)
+                         for nr, array in enumerate(output if several else (output,))])
+        ctx._meta = tuple([(t._data.shape, t._data.dtype) for t in tensors])
         if cls.saves_output:  # backward reads the output: saved, and version-checked
-            ctx._saved = (*ctx._saved, output)
-        ctx._versions = _saved_versions(ctx, args, arrays, (output,), (t,)) \
-            if ctx._saved or ctx.__dict__ else ()
-        return t
+            ctx._saved = (*ctx._saved, *[t._data for t in tensors])
+        if ctx._saved or ctx.__dict__:
+            ctx._versions = _saved_versions(ctx, args, tensors)
+        if TRACE_STATE["active"]:  # notes for jit.trace, which rebuilds the op list
+            ctx._trace_fn, ctx._trace_args = cls, args
+        return tensors if several else tensors[0]
 
 
-def _wrap_outputs(ctx: Context, args: tuple, arrays: list, outputs: tuple) -> tuple:
-    """The output tensors of a recorded call with several outputs (``max(dim)``)."""
-    tensors = []
-    meta = []
-    for nr, array in enumerate(outputs):
-        if not isinstance(array, ARRAY_TYPES):
-            array = _asarray(array)
-        t = _new(Tensor)
-        t._data = array
-        t.grad = None
-        # Integer results (argmax indices) carry no gradient.
-        differentiable = array.dtype.kind in "fc"
-        t._requires_grad = differentiable
-        t.grad_fn = ctx if differentiable else None
+def _edge(arg: Any) -> tuple:
+    """``(node, output_nr)``: where the gradient of argument ``arg`` goes in backward."""
+    if isinstance(arg, Tensor) and arg._requires_grad:
+        node = arg.grad_fn
+        return (accumulator(arg), 0) if node is None else (node, arg._output_nr)
+    return _NO_EDGE
+
+
+def _attach(ctx: Context, array: Any, nr: int) -> Tensor:
+    """Output ``nr`` of a recorded call, as a tensor whose ``grad_fn`` is ``ctx``."""
+    t = _make(array)
+    if t._data.dtype.kind in "fc":  # integer and bool results carry no gradient
+        t._requires_grad = True
+        t.grad_fn = ctx
         t._output_nr = nr
-        tensors.append(t)
-        meta.append((array.shape, array.dtype))
-    ctx._meta = tuple(meta)
-    ctx._versions = _saved_versions(ctx, args, arrays, outputs, tensors)
-    return tuple(tensors)
+        # Created now: a recorded output is often saved by the next op (x * y * z).
+        t._version_counter = [0]
+    return t
 
 
-def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
-                    tensors: tuple) -> tuple:
+def _saved_versions(ctx: Context, args: tuple, outputs: tuple) -> tuple:
     """``(counter, version, (array, position))`` of every tensor whose array was saved.
 
     ``position`` is the tensor's index among the arguments, or ``-1 - k`` for output k.
@@ -295,25 +240,20 @@ def _saved_versions(ctx: Context, args: tuple, arrays: list, outputs: tuple,
     ``forward`` saves raw arrays; we find the tensor each one came from by identity, and
     remember its version so that the engine can detect a later in-place change (stage 03).
     """
-    saved = ctx._saved
-    extra = ctx.__dict__
-    candidates = [*saved, *extra.values()] if extra else saved
     found = []
-    for value in candidates:
+    for value in (*ctx._saved, *ctx.__dict__.values()):
         if not isinstance(value, ARRAY_TYPES):
             continue
-        for position, array in enumerate(arrays):
-            if array is value:
-                tensor = args[position]
-                if isinstance(tensor, Tensor):
-                    counter = version_counter(tensor)
-                    found.append((counter, counter[0], (value, position)))
+        for position, arg in enumerate(args):
+            if isinstance(arg, Tensor) and arg._data is value:
+                counter = version_counter(arg)
+                found.append((counter, counter[0], (value, position)))
                 break
         else:
-            for nr, array in enumerate(outputs):
-                if array is value:
-                    counter = tensors[nr]._version_counter = [0]
-                    found.append((counter, 0, (array, -1 - nr)))
+            for nr, tensor in enumerate(outputs):
+                if tensor._data is value:
+                    counter = version_counter(tensor)
+                    found.append((counter, counter[0], (value, -1 - nr)))
                     break
     return tuple(found)
 
