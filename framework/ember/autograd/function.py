@@ -171,11 +171,21 @@ class ArrayFunction:
     * ``saves_output``: backward reads the op's output (``exp``, ``tanh``, ``sigmoid``,
       ``sqrt``: their derivatives are functions of it), so ``apply`` appends the output to
       ``ctx.saved_tensors``, and changing it in place before backward raises, as in PyTorch.
+
+    One more, for gradients of gradients (``create_graph=True``, ``higher_order.py``):
+
+    * ``tensor_backward``: the same chain rule as ``backward``, computed with tensor ops so
+      that it records a graph. It receives tensors (the gradients, and ``saved_tensors``
+      connected to the forward graph) and returns tensors. An op whose ``backward`` uses
+      only operators that tensors share with arrays (``grad * b``, ``grad / a``,
+      ``grad.reshape(shape)``) simply sets ``tensor_backward = backward``. None (the
+      default): ``create_graph=True`` through this op raises.
     """
 
     is_view: ClassVar[bool] = False
     may_be_view: ClassVar[bool] = False
     saves_output: ClassVar[bool] = False
+    tensor_backward: ClassVar[Any] = None
 
     @staticmethod
     def forward(ctx: Context, *args: Any) -> Any:

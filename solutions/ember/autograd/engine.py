@@ -18,6 +18,10 @@ rule for that op, its ``backward``). The engine supplies what no single op can k
    modified in place (stage 03), and saved arrays freed afterwards unless
    ``retain_graph=True``.
 
+With ``create_graph=True`` the same walk carries tensors instead of arrays and each node
+runs its tensor-level backward, so the gradients have a graph of their own (gradients of
+gradients); ``higher_order.py`` holds that branch.
+
 Example:
     >>> import ember
     >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
@@ -35,7 +39,14 @@ from ember._backend import ARRAY_TYPES, get_array_module
 from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import FREED_MESSAGE, Context
+from ember.autograd.grad_mode import enable_grad
 from ember.autograd.graph import AccumulateGrad, Node, accumulator
+from ember.autograd.higher_order import (
+    accumulate_grad_graph,
+    call_backward_graph,
+    graph_roots,
+    materialize_graph,
+)
 
 _make = Tensor._make
 
@@ -229,11 +240,13 @@ def _run_hooks(node: Node, grads: list) -> list:
         grad = grads[output_nr]
         if grad is None:
             continue
+        graph = isinstance(grad, Tensor)  # create_graph: gradients are tensors already
         # retain_grad() stores the gradient after every other hook, as in PyTorch.
         for hook in sorted(hooks, key=lambda h: getattr(h, "_retains_grad", False)):
-            result = hook(_make(grad))
+            result = hook(grad if graph else _make(grad))
             if result is not None:
-                grad = result._data if isinstance(result, Tensor) else result
+                grad = result if graph else (
+                    result._data if isinstance(result, Tensor) else result)
         grads[output_nr] = grad
     return grads
 
@@ -248,20 +261,32 @@ def _materialize(node: Node, grads: list) -> list:
 
 
 # --------------------------------------------------------------------------- the loop
-def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: bool,
-                 capture: dict | None = None) -> list:
+def run_backward(roots: list[tuple[Node, int]], root_grads: list,  # noqa: PLR0913
+                 retain_graph: bool, capture: dict | None = None,
+                 create_graph: bool = False) -> list:
     """Propagate ``root_grads`` from ``roots`` (``(node, output_nr)`` pairs) to the leaves.
 
     Args:
         roots: where the gradients enter the graph.
-        root_grads: one array per root.
+        root_grads: one array per root (one tensor with ``create_graph``).
         retain_graph: keep the saved arrays for another backward.
         capture: for ``autograd.grad``: ``{(node, output_nr): position}``; the gradient
             arriving there is returned at ``position`` and no leaf ``.grad`` is changed.
+        create_graph: record the backward pass itself (tensors, grad mode on), so that
+            the gradients can be differentiated again.
 
     Returns:
         The captured gradients (None where nothing arrived).
     """
+    if create_graph:
+        with enable_grad():  # the backward's own operations must record themselves
+            return _run(roots, root_grads, retain_graph, capture, True)
+    return _run(roots, root_grads, retain_graph, capture, False)
+
+
+def _run(roots: list[tuple[Node, int]], root_grads: list, retain_graph: bool,  # noqa: PLR0913
+         capture: dict | None, create_graph: bool) -> list:
+    """The loop of ``run_backward``."""
     pending = dependencies([node for node, _ in roots])
     buffers: dict[Node, list] = {}
     for (node, output_nr), grad in zip(roots, root_grads, strict=True):
@@ -280,13 +305,22 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
                     captured[position] = grad
         if type(node) is AccumulateGrad:
             if grads is not None and capture is None:
-                accumulate_grad(node.variable, grads[0])
+                if create_graph:
+                    accumulate_grad_graph(node.variable, grads[0])
+                else:
+                    accumulate_grad(node.variable, grads[0])
             continue
         input_grads = None
         if grads is not None:
-            if len(grads) > 1 and not node._materializes_grads:
-                grads = _materialize(node, grads)
-            input_grads = call_backward(node, grads)
+            if create_graph:  # the branch of higher-order gradients (higher_order.py)
+                if len(grads) > 1 and not node._materializes_grads:
+                    grads = materialize_graph(node, grads)
+                check_versions(node)
+                input_grads = call_backward_graph(node, grads)
+            else:
+                if len(grads) > 1 and not node._materializes_grads:
+                    grads = _materialize(node, grads)
+                input_grads = call_backward(node, grads)
             if not retain_graph:
                 node._free()
         for index, (next_node, output_nr) in enumerate(node.next_functions):
@@ -357,12 +391,6 @@ def _roots(tensors: tuple, grad_tensors: Any, what: str) -> tuple[list, list]:
     return roots, root_grads
 
 
-def _no_higher_order(create_graph: bool) -> None:
-    if create_graph:
-        raise NotImplementedError("create_graph=True (gradients of gradients) is not "
-                                  "supported by ember: backward works on raw arrays")
-
-
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs: Any = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves.
@@ -371,8 +399,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         tensors: a tensor or a sequence of tensors to differentiate.
         grad_tensors: the gradient of some loss with respect to each tensor (may be None
             for one-element tensors, meaning 1).
-        retain_graph: keep the graph's saved arrays for another backward.
-        create_graph: not supported (higher-order gradients).
+        retain_graph: keep the graph's saved arrays for another backward (default:
+            ``create_graph``).
+        create_graph: record the backward pass too, so that the ``.grad`` it leaves can
+            be differentiated (higher-order gradients).
         inputs: accumulate only into these leaves (default: all leaves).
 
     Example:
@@ -382,18 +412,21 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         >>> x.grad
         tensor([2., 2.])
     """
-    _no_higher_order(create_graph)
     tensors = _as_tuple(tensors)
     roots, root_grads = _roots(tensors, grad_tensors, "output")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        root_grads = graph_roots(root_grads, _as_tuple(grad_tensors))
     if inputs is None:
-        run_backward(roots, root_grads, bool(retain_graph))
+        run_backward(roots, root_grads, bool(retain_graph), None, create_graph)
         return
     inputs = _as_tuple(inputs)
     capture = {_capture_key(t): i for i, t in enumerate(inputs)}
     for tensor, grad in zip(inputs, run_backward(roots, root_grads, bool(retain_graph),
-                                                 capture), strict=True):
+                                                 capture, create_graph), strict=True):
         if grad is not None:
-            accumulate_grad(tensor, grad)
+            (accumulate_grad_graph if create_graph else accumulate_grad)(tensor, grad)
 
 
 def _capture_key(tensor: Tensor) -> tuple[Node, int]:
@@ -409,6 +442,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
          allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
 
+    With ``create_graph=True`` the gradients returned have a graph (they require grad
+    when they depend on something that does), so they can be differentiated again;
+    ``retain_graph`` defaults to ``create_graph``.
+
     Returns:
         One tensor per input (None for an unused input when ``allow_unused=True``).
 
@@ -418,16 +455,21 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
         >>> ember.autograd.grad((x ** 2).sum(), x)
         (tensor([6.]),)
     """
-    _no_higher_order(create_graph)
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     roots, root_grads = _roots(outputs, grad_outputs, "output")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        root_grads = graph_roots(root_grads, _as_tuple(grad_outputs))
     capture = {_capture_key(t): i for i, t in enumerate(inputs)}
-    found = run_backward(roots, root_grads, bool(retain_graph), capture)
+    found = run_backward(roots, root_grads, bool(retain_graph), capture, create_graph)
     result = []
     for index, (tensor, array) in enumerate(zip(inputs, found, strict=True)):
         if array is None:
             if materialize_grads:
                 array = get_array_module(tensor._data).zeros_like(tensor._data)
+                if create_graph:
+                    array = _make(array)
             elif not allow_unused:
                 raise RuntimeError(f"The differentiated Tensor at index {index} appears to "
                                    "not have been used in the graph. Set allow_unused=True "
@@ -435,7 +477,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
             else:
                 result.append(None)
                 continue
-        result.append(_make(array.copy()))
+        result.append(array if create_graph else _make(array.copy()))
     return tuple(result)
 
 
