@@ -230,7 +230,9 @@ class Tensor:
         Args:
             gradient: d(loss)/d(self), of self's shape; may be omitted for one element.
             retain_graph: keep the saved arrays for a second backward through this graph.
-            create_graph: not supported (gradients of gradients).
+            create_graph: record the backward pass too, so that ``.grad`` can itself be
+                differentiated (gradients of gradients); ``retain_graph`` then defaults
+                to True.
             inputs: accumulate only into these leaves.
 
         Example:

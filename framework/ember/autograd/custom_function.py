@@ -9,6 +9,10 @@ Built-in ops subclass ``ArrayFunction`` (forward and backward on raw arrays, see
   with grad mode off, so nothing inside it is recorded: the whole call becomes ONE node;
 * ``backward(ctx, *grad_outputs)`` gets one gradient tensor per output and returns one
   gradient per ``forward`` argument (None for non-tensors and inputs needing no gradient).
+  It runs with grad mode off, unless the engine was asked for ``create_graph=True``: then
+  it runs with grad mode on, so a backward written in tensor ops is itself differentiable;
+* ``ctx.mark_dirty(x)`` in a forward that changed its input ``x`` in place makes ``x``
+  itself the output (its version bumped, its history ending at the new node).
 
 ``apply`` is a thin bridge to the engine: the ``ctx`` is the graph node (an instance of
 ``FunctionCtx`` named ``<YourClass>Backward``); its ``_fn`` is an ``ArrayFunction`` whose
@@ -65,7 +69,7 @@ class FunctionCtx(Context):
             for outputs that received no gradient.
     """
 
-    __slots__ = ("materialize_grads", "_non_differentiable", "_tensor_args")
+    __slots__ = ("materialize_grads", "_non_differentiable", "_tensor_args", "_dirty")
     # The engine leaves missing gradients as None for this node: the bridge makes them
     # zeros itself, or not, as ``set_materialize_grads`` says.
     _materializes_grads = True
@@ -105,9 +109,29 @@ class FunctionCtx(Context):
         return f"<ember.autograd.function.{self.name()} object at {id(self):#x}>"
 
     def mark_dirty(self, *args: Tensor) -> None:
-        """In-place forwards are not supported by ember's custom functions."""
-        raise NotImplementedError("mark_dirty (in-place custom functions) is not supported "
-                                  "by ember; return a new tensor from forward instead")
+        """Declare the inputs that ``forward`` modified in place (call it once, in forward).
+
+        Each of them must also be returned by ``forward``: that input tensor itself becomes
+        the output, its version is bumped (so a stale saved copy of it is detected), and
+        its history now ends at this node. Modifying in place a leaf that requires grad
+        raises, as for any in-place op.
+
+        Example:
+            >>> import ember
+            >>> class Double_(Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.mark_dirty(x)
+            ...         return x.mul_(2)
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         return grad * 2
+            >>> a = ember.ones(2, requires_grad=True)
+            >>> b = a.clone()
+            >>> Double_.apply(b) is b, b.grad_fn.name()
+            (True, 'Double_Backward')
+        """
+        self._dirty = args
 
 
 # ------------------------------------------------------------------- the engine's side
@@ -120,7 +144,7 @@ class _Bridge(ArrayFunction):
     def backward(cls, ctx: FunctionCtx, *grads: Any) -> tuple:  # type: ignore[override]
         """Wrap ``grads`` as tensors, run the user's backward without grad, check the count."""
         tensors = _grad_tensors(ctx, grads)
-        # Without create_graph (unsupported) PyTorch runs backward with grad mode off.
+        # Without create_graph PyTorch runs backward with grad mode off.
         previous = _grad_state["enabled"]
         _grad_state["enabled"] = False
         try:
@@ -128,6 +152,18 @@ class _Bridge(ArrayFunction):
         finally:
             _grad_state["enabled"] = previous
         return _checked_result(ctx, result)
+
+    @classmethod
+    def tensor_backward(cls, ctx: FunctionCtx, *grads: Any) -> tuple:
+        """``create_graph=True``: the user's backward on the gradient tensors, grad mode on.
+
+        As in PyTorch, whatever tensor ops that backward runs are recorded, so a backward
+        written in tensor ops is differentiable (the engine has turned grad mode on).
+        """
+        if ctx.materialize_grads:
+            grads = tuple(Tensor._make(_xp_zeros(*ctx._meta[nr])) if g is None else g
+                          for nr, g in enumerate(grads))
+        return _checked_result(ctx, cls.function.backward(ctx, *grads))
 
 
 def _grad_tensors(ctx: FunctionCtx, grads: tuple) -> list:
@@ -236,6 +272,8 @@ class Function:
             output = cls.forward(ctx, *args)
         finally:
             _grad_state["enabled"] = previous
+        if ctx._dirty:
+            _process_dirty(ctx, args, output, record)
         if not record:
             return output
         if TRACE_STATE["active"]:
@@ -262,6 +300,7 @@ def _new_ctx(cls: type[Function], args: tuple, edges: tuple, needs: tuple) -> Fu
     ctx.needs_input_grad = needs
     ctx.materialize_grads = True
     ctx._non_differentiable = ()
+    ctx._dirty = ()
     ctx._tensor_args = tuple(isinstance(arg, Tensor) for arg in args)
     return ctx
 
@@ -269,6 +308,11 @@ def _new_ctx(cls: type[Function], args: tuple, edges: tuple, needs: tuple) -> Fu
 def _attach(ctx: FunctionCtx, args: tuple, value: Any, nr: int) -> Any:
     """Make output ``nr`` of ``forward`` an output of the node ``ctx``."""
     if not isinstance(value, Tensor):
+        return value
+    dirty = any(value is t for t in ctx._dirty)
+    if dirty:  # modified in place: the input itself becomes the output (mark_dirty)
+        if value._data.dtype.kind in "fc" and not _is_non_differentiable(ctx, value):
+            _rebase_dirty(ctx, value, nr)
         return value
     if any(value is arg for arg in args):  # forward returned an input: a new view of it
         value = share_storage(value, Tensor._make(value._data))
@@ -282,6 +326,63 @@ def _attach(ctx: FunctionCtx, args: tuple, value: Any, nr: int) -> Any:
         value.grad_fn = ctx
         value._output_nr = nr
     return value
+
+
+def _is_non_differentiable(ctx: FunctionCtx, value: Tensor) -> bool:
+    return any(value is t for t in ctx._non_differentiable)
+
+
+def _process_dirty(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> None:
+    """PyTorch's checks of ``mark_dirty``; bump the version of each dirtied tensor.
+
+    Raises:
+        RuntimeError: a dirtied tensor is not returned by ``forward``, or (while recording)
+            it is a leaf that requires grad.
+    """
+    outputs = output if isinstance(output, tuple) else (output,)
+    for tensor in ctx._dirty:
+        if not any(tensor is out for out in outputs):
+            raise RuntimeError("Some elements marked as dirty during the forward method were "
+                               "not returned as output. The inputs that are modified inplace "
+                               "must all be outputs of the Function.")
+        if not any(tensor is arg for arg in args):
+            warnings.warn("ctx.mark_dirty() received a tensor that was not an input. Only "
+                          "input Tensors that have been mutated should be passed to "
+                          "ctx.mark_dirty().", UserWarning, stacklevel=4)
+        base = getattr(tensor, "_base", None)
+        if record and tensor._requires_grad and tensor.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an "
+                               "in-place operation.")
+        if record and base is not None and base._requires_grad and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used "
+                               "in an in-place operation.")
+        if record and base is not None and len(outputs) > 1:
+            raise RuntimeError("If your Function modifies inplace an input that is a view "
+                               "of another Tensor, your Function cannot return more than "
+                               "one Tensor. You should either make sure the input is not a "
+                               "view (using .clone() for example) or make your Function "
+                               "only return one Tensor.")
+        # Every saved copy of the old values is now stale: a later backward that reads
+        # one raises "modified by an inplace operation".
+        version_counter(tensor)[0] += 1
+
+
+def _rebase_dirty(ctx: FunctionCtx, tensor: Tensor, nr: int) -> None:
+    """Make the dirtied input ``tensor`` output ``nr`` of ``ctx`` (its new history).
+
+    For a view, its base changed too: as for ember's in-place ops, the base becomes
+    ``CopySlices(old base, new values)`` and the view is read back from the new base.
+    """
+    base = getattr(tensor, "_base", None)
+    tensor._requires_grad = True
+    tensor.grad_fn = ctx
+    tensor._output_nr = nr
+    if base is not None:
+        from ember.ops.inplace import _rebase_view  # ops build on autograd, not back
+
+        result = Tensor._make(tensor._data, requires_grad=True)
+        result.grad_fn, result._output_nr = ctx, nr
+        _rebase_view(tensor, base, result, None)
 
 
 def _meta_of(value: Any) -> tuple:
@@ -320,12 +421,54 @@ def _saved_versions(ctx: FunctionCtx, args: tuple, outputs: tuple) -> tuple:
     return tuple(found)
 
 
+class DelayedError(ArrayFunction):
+    """The node behind the gradients of a ``@once_differentiable`` backward: it raises.
+
+    Under ``create_graph=True`` such a backward still runs without grad, so its results
+    have no history; instead of letting a second derivative come out silently as zero,
+    they are passed through this op, whose backward reports the problem.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return a
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+    tensor_backward = backward
+
+
+def _guard_double_backward(outputs: Any, grads: tuple) -> Any:
+    """The results of a ``@once_differentiable`` backward, made to raise if differentiated.
+
+    Only under ``create_graph=True`` (grad mode on and a gradient that requires grad);
+    otherwise ``outputs`` are returned unchanged.
+    """
+    if not (_grad_state["enabled"] and any(isinstance(g, Tensor) and g.requires_grad
+                                            for g in grads)):
+        return outputs
+    if isinstance(outputs, tuple):
+        return tuple(_delayed_error(value) for value in outputs)
+    return _delayed_error(outputs)
+
+
+def _delayed_error(value: Any) -> Any:
+    """``value`` (a tensor or None) as an output of a ``DelayedError`` node."""
+    if not isinstance(value, Tensor):
+        return value
+    alias = Tensor._make(value._data, requires_grad=True)  # a detached alias needing grad
+    return DelayedError.apply(alias)
+
+
 def once_differentiable(fn: Callable) -> Callable:
     """Decorate a ``backward`` that cannot itself be differentiated (PyTorch's decorator).
 
-    The wrapped backward runs under ``no_grad``, so its operations record no graph. In
-    PyTorch it also makes a later double backward raise; ember has no double backward
-    (``create_graph=True`` is not supported), so running without grad is all it does.
+    The wrapped backward runs under ``no_grad``, so its operations record no graph. Under
+    ``create_graph=True`` (grad mode on, a gradient that requires grad) its results get a
+    node that raises if anyone differentiates through them, as in PyTorch.
 
     Example:
         >>> class Square(Function):

@@ -21,6 +21,10 @@ rule for that op, its ``backward``). The engine supplies what no single op can k
    modified in place (stage 03), and saved arrays freed afterwards unless
    ``retain_graph=True``.
 
+With ``create_graph=True`` the same walk carries tensors instead of arrays and each node
+runs its tensor-level backward, so the gradients have a graph of their own (gradients of
+gradients); ``higher_order.py`` holds that branch.
+
 Example:
     >>> import ember
     >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
@@ -38,7 +42,13 @@ from ember._backend import ARRAY_TYPES, get_array_module
 from ember._dtype import from_numpy_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import FREED_MESSAGE, Context
+from ember.autograd.grad_mode import enable_grad
 from ember.autograd.graph import AccumulateGrad, Node
+from ember.autograd.higher_order import (
+    accumulate_grad_graph,
+    call_backward_graph,
+    materialize_graph,
+)
 
 _make = Tensor._make
 
@@ -179,11 +189,13 @@ def _run_hooks(node: Node, grads: list) -> list:
         grad = grads[output_nr]
         if grad is None:
             continue
+        graph = isinstance(grad, Tensor)  # create_graph: gradients are tensors already
         # retain_grad() stores the gradient after every other hook, as in PyTorch.
         for hook in sorted(hooks, key=lambda h: getattr(h, "_retains_grad", False)):
-            result = hook(_make(grad))
+            result = hook(grad if graph else _make(grad))
             if result is not None:
-                grad = result._data if isinstance(result, Tensor) else result
+                grad = result if graph else (
+                    result._data if isinstance(result, Tensor) else result)
         grads[output_nr] = grad
     return grads
 
@@ -199,7 +211,7 @@ def _materialize(node: Node, grads: list) -> list:
 
 # --------------------------------------------------------------------------- the loop
 def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: bool,
-                 capture: dict | None = None) -> list:
+                 capture: dict | None = None, create_graph: bool = False) -> list:
     """Propagate ``root_grads`` from ``roots`` (``(node, output_nr)`` pairs) to the leaves.
 
     Nodes run in topological order: a node runs once every consumer has added its gradient
@@ -209,14 +221,25 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
 
     Args:
         roots: where the gradients enter the graph.
-        root_grads: one array per root.
+        root_grads: one array per root (one tensor with ``create_graph``).
         retain_graph: keep the saved arrays for another backward.
         capture: for ``autograd.grad``: ``{(node, output_nr): position}``; the gradient
             arriving there is returned at ``position`` and no leaf ``.grad`` is changed.
+        create_graph: record the backward pass itself (tensors, grad mode on), so that
+            the gradients can be differentiated again.
 
     Returns:
         The captured gradients (None where nothing arrived).
     """
+    if create_graph:
+        with enable_grad():  # the backward's own operations must record themselves
+            return _walk(roots, root_grads, retain_graph, capture, True)
+    return _walk(roots, root_grads, retain_graph, capture, False)
+
+
+def _walk(roots: list[tuple[Node, int]], root_grads: list, retain_graph: bool,
+          capture: dict | None, create_graph: bool) -> list:
+    """The loop of ``run_backward``."""
     pending = dependencies([node for node, _ in roots])
     buffers: dict[Node, list] = {}
     for (node, output_nr), grad in zip(roots, root_grads, strict=True):
@@ -232,9 +255,11 @@ def run_backward(roots: list[tuple[Node, int]], root_grads: list, retain_graph: 
             _capture(node, grads, capture, captured)
         if type(node) is AccumulateGrad:
             if grads is not None and capture is None:
-                accumulate_grad(node.variable, grads[0])
+                (accumulate_grad_graph if create_graph else accumulate_grad)(
+                    node.variable, grads[0])
             continue
-        input_grads = None if grads is None else _node_backward(node, grads, retain_graph)
+        input_grads = None if grads is None else _node_backward(
+            node, grads, retain_graph, create_graph)
         for index, (next_node, output_nr) in enumerate(node.next_functions):
             if next_node is None:
                 continue
@@ -254,11 +279,22 @@ def _capture(node: Node, grads: list, capture: dict, captured: list) -> None:
             captured[position] = grad
 
 
-def _node_backward(node: Context, grads: list, retain_graph: bool) -> list:
-    """The gradients of ``node``'s inputs; its saved arrays are freed unless retained."""
-    if len(grads) > 1 and not node._materializes_grads:
-        grads = _materialize(node, grads)
-    input_grads = call_backward(node, grads)
+def _node_backward(node: Context, grads: list, retain_graph: bool,
+                   create_graph: bool = False) -> list:
+    """The gradients of ``node``'s inputs; its saved arrays are freed unless retained.
+
+    With ``create_graph`` the gradients are tensors and the node's tensor-level backward
+    runs (``higher_order.py``), after the same check of the saved tensors' versions.
+    """
+    if create_graph:
+        if len(grads) > 1 and not node._materializes_grads:
+            grads = materialize_graph(node, grads)
+        check_versions(node)
+        input_grads = call_backward_graph(node, grads)
+    else:
+        if len(grads) > 1 and not node._materializes_grads:
+            grads = _materialize(node, grads)
+        input_grads = call_backward(node, grads)
     if not retain_graph:
         node._free()
     return input_grads

@@ -154,11 +154,21 @@ class ArrayFunction:
     The class of the op's graph node (``MulBackward0``) is decided once, when the subclass
     is defined; only the few ops whose PyTorch name depends on the arguments (``sum`` with
     or without ``dim``, ``matmul`` by shape) name each call (``node_names.NAMERS``).
+
+    One more attribute, for gradients of gradients (``create_graph=True``, ``higher_order.py``):
+
+    * ``tensor_backward``: the same chain rule as ``backward``, computed with tensor ops so
+      that it records a graph. It receives tensors (the gradients, and ``saved_tensors``
+      connected to the forward graph) and returns tensors. An op whose ``backward`` uses
+      only operators that tensors share with arrays (``grad * b``, ``grad / a``,
+      ``grad.reshape(shape)``) simply sets ``tensor_backward = backward``. None (the
+      default): ``create_graph=True`` through this op raises.
     """
 
     is_view: ClassVar[bool] = False
     may_be_view: ClassVar[bool] = False
     saves_output: ClassVar[bool] = False
+    tensor_backward: ClassVar[Any] = None
     _namer: ClassVar[Callable[[tuple], str] | None] = None
     _node_type: ClassVar[type[Context] | None] = None
 

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from ember._backend import get_array_module
@@ -118,6 +119,35 @@ class GetItem(ArrayFunction):
         # ---- your code (stage 02): GetItem.backward ----
         raise NotImplementedError("Stage 02: implement GetItem.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` as a recorded op of its own (``create_graph=True``)."""
+        return IndexBackward.apply(grad, ctx.indexed), None
+
+
+class IndexBackward(ArrayFunction):
+    """``GetItem``'s backward (scatter the gradient into zeros) as an op, for double backward.
+
+    Scattering is linear in the gradient, so its own backward is the transpose: read the
+    incoming gradient back at ``key``, which is ``GetItem``'s forward. The forward reuses
+    ``GetItem.backward`` as it is; only the shape and key it reads from ``ctx`` are needed.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, grad: Any, indexed: tuple) -> Any:
+        ctx.indexed = indexed  # for backward (the key)
+        return GetItem.backward(SimpleNamespace(indexed=indexed), grad)[0]
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
+        _, key = ctx.indexed
+        return grad[key], None
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        _, key = ctx.indexed
+        return GetItem.apply(grad, key), None
 
 
 def _is_basic(key: Any) -> bool:

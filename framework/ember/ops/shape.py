@@ -28,6 +28,7 @@ from typing import Any
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import ArrayFunction, Context
+from ember.autograd.higher_order import sum_to
 from ember.ops._dispatch import unary
 
 
@@ -74,6 +75,8 @@ class View(ArrayFunction):
         raise NotImplementedError("Stage 02: implement View.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Squeeze(View):
     """``squeeze()``: a ``View``; its own class only so its node is ``SqueezeBackward0``."""
@@ -105,6 +108,8 @@ class Reshape(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Reshape.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Permute(ArrayFunction):
     """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
@@ -128,6 +133,12 @@ class Permute(ArrayFunction):
         # ---- your code (stage 02): Permute.backward ----
         raise NotImplementedError("Stage 02: implement Permute.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` in tensor ops (``create_graph=True``): permuted back."""
+        dims = ctx.dims
+        return grad.permute(sorted(range(len(dims)), key=dims.__getitem__)), None
 
 
 class Transpose(Permute):
@@ -163,6 +174,11 @@ class Expand(ArrayFunction):
         # ---- your code (stage 02): Expand.backward ----
         raise NotImplementedError("Stage 02: implement Expand.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        return sum_to(grad, ctx.shape), None
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -214,6 +230,8 @@ class Contiguous(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Contiguous.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Clone(ArrayFunction):
     """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
@@ -227,6 +245,8 @@ class Clone(ArrayFunction):
         # ---- your code (stage 02): Clone.backward ----
         raise NotImplementedError("Stage 02: implement Clone.backward")
         # ---- end of your code (stage 02) ----
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:

@@ -45,6 +45,8 @@ class Neg(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Neg.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Abs(ArrayFunction):
     """``|a|``; d/da = sign(a)."""
@@ -63,6 +65,12 @@ class Abs(ArrayFunction):
         # ---- your code (stage 02): Abs.backward ----
         raise NotImplementedError("Stage 02: implement Abs.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return grad * a.sign()
 
 
 class Exp(ArrayFunction):
@@ -83,6 +91,8 @@ class Exp(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Exp.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Log(ArrayFunction):
     """``ln a`` (``-inf`` at 0, ``nan`` below, without warnings); d/da = 1/a."""
@@ -100,6 +110,8 @@ class Log(ArrayFunction):
         # ---- your code (stage 02): Log.backward ----
         raise NotImplementedError("Stage 02: implement Log.backward")
         # ---- end of your code (stage 02) ----
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Sqrt(ArrayFunction):
@@ -120,6 +132,8 @@ class Sqrt(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Sqrt.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Sin(ArrayFunction):
     """``sin a``; d/da = cos a."""
@@ -138,6 +152,12 @@ class Sin(ArrayFunction):
         # ---- your code (stage 02): Sin.backward ----
         raise NotImplementedError("Stage 02: implement Sin.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return grad * a.cos()
 
 
 class Cos(ArrayFunction):
@@ -158,6 +178,12 @@ class Cos(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Cos.backward")
         # ---- end of your code (stage 02) ----
 
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return -grad * a.sin()
+
 
 class Tanh(ArrayFunction):
     """``tanh a``; d/da = 1 - tanh² a, from the saved output."""
@@ -176,6 +202,8 @@ class Tanh(ArrayFunction):
         # ---- your code (stage 02): Tanh.backward ----
         raise NotImplementedError("Stage 02: implement Tanh.backward")
         # ---- end of your code (stage 02) ----
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Sigmoid(ArrayFunction):
@@ -200,6 +228,8 @@ class Sigmoid(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Sigmoid.backward")
         # ---- end of your code (stage 02) ----
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Relu(ArrayFunction):
     """``max(a, 0)``; d/da = 1 where a > 0 else 0."""
@@ -218,6 +248,17 @@ class Relu(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Relu.backward")
         # ---- end of your code (stage 02) ----
 
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``).
+
+        The step 1[a > 0] is written ``relu(sign(a))`` rather than ``a > 0`` so that, as in
+        PyTorch, the gradient stays connected to ``a``: its derivative there is 0, and a
+        parameter behind ``a`` gets a zero gradient rather than none.
+        """
+        (a,) = ctx.saved_tensors
+        return grad * a.sign().relu()
+
 
 class Sign(ArrayFunction):
     """-1, 0 or 1 by the sign of ``a``; gradient 0."""
@@ -233,6 +274,11 @@ class Sign(ArrayFunction):
         # ---- your code (stage 02): Sign.backward ----
         raise NotImplementedError("Stage 02: implement Sign.backward")
         # ---- end of your code (stage 02) ----
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Any:
+        """``backward`` for ``create_graph=True``: a constant zero."""
+        return get_array_module(grad._data).zeros_like(grad._data)
 
 
 class Clamp(ArrayFunction):

@@ -28,6 +28,7 @@ from ember._backend import ARRAY_TYPES, get_array_module
 from ember._tensor import Tensor
 from ember.autograd.engine import accumulate_grad, run_backward
 from ember.autograd.graph import Node, accumulator
+from ember.autograd.higher_order import accumulate_grad_graph, graph_roots
 
 _make = Tensor._make
 
@@ -69,12 +70,6 @@ def _roots(tensors: tuple, grad_tensors: Any, what: str) -> tuple[list, list]:
     return roots, root_grads
 
 
-def _no_higher_order(create_graph: bool) -> None:
-    if create_graph:
-        raise NotImplementedError("create_graph=True (gradients of gradients) is not "
-                                  "supported by ember: backward works on raw arrays")
-
-
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs: Any = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves.
@@ -83,8 +78,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         tensors: a tensor or a sequence of tensors to differentiate.
         grad_tensors: the gradient of some loss with respect to each tensor (may be None
             for one-element tensors, meaning 1).
-        retain_graph: keep the graph's saved arrays for another backward.
-        create_graph: not supported (higher-order gradients).
+        retain_graph: keep the graph's saved arrays for another backward (default:
+            ``create_graph``).
+        create_graph: record the backward pass too, so that the ``.grad`` it leaves can
+            be differentiated (higher-order gradients).
         inputs: accumulate only into these leaves (default: all leaves).
 
     Example:
@@ -94,18 +91,21 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         >>> x.grad
         tensor([2., 2.])
     """
-    _no_higher_order(create_graph)
     tensors = _as_tuple(tensors)
     roots, root_grads = _roots(tensors, grad_tensors, "output")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        root_grads = graph_roots(root_grads, _as_tuple(grad_tensors))
     if inputs is None:
-        run_backward(roots, root_grads, bool(retain_graph))
+        run_backward(roots, root_grads, bool(retain_graph), None, create_graph)
         return
     inputs = _as_tuple(inputs)
     capture = {_capture_key(t): i for i, t in enumerate(inputs)}
     for tensor, grad in zip(inputs, run_backward(roots, root_grads, bool(retain_graph),
-                                                 capture), strict=True):
+                                                 capture, create_graph), strict=True):
         if grad is not None:
-            accumulate_grad(tensor, grad)
+            (accumulate_grad_graph if create_graph else accumulate_grad)(tensor, grad)
 
 
 def _capture_key(tensor: Tensor) -> tuple[Node, int]:
@@ -121,6 +121,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
          allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
 
+    With ``create_graph=True`` the gradients returned have a graph (they require grad
+    when they depend on something that does), so they can be differentiated again;
+    ``retain_graph`` defaults to ``create_graph``.
+
     Returns:
         One tensor per input (None for an unused input when ``allow_unused=True``).
 
@@ -130,16 +134,21 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
         >>> ember.autograd.grad((x ** 2).sum(), x)
         (tensor([6.]),)
     """
-    _no_higher_order(create_graph)
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     roots, root_grads = _roots(outputs, grad_outputs, "output")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        root_grads = graph_roots(root_grads, _as_tuple(grad_outputs))
     capture = {_capture_key(t): i for i, t in enumerate(inputs)}
-    found = run_backward(roots, root_grads, bool(retain_graph), capture)
+    found = run_backward(roots, root_grads, bool(retain_graph), capture, create_graph)
     result = []
     for index, (tensor, array) in enumerate(zip(inputs, found, strict=True)):
         if array is None:
             if materialize_grads:
                 array = get_array_module(tensor._data).zeros_like(tensor._data)
+                if create_graph:
+                    array = _make(array)
             elif not allow_unused:
                 raise RuntimeError(f"The differentiated Tensor at index {index} appears to "
                                    "not have been used in the graph. Set allow_unused=True "
@@ -147,7 +156,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,  # noqa: PLR0913
             else:
                 result.append(None)
                 continue
-        result.append(_make(array.copy()))
+        result.append(array if create_graph else _make(array.copy()))
     return tuple(result)
 
 

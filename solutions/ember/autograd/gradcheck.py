@@ -29,9 +29,10 @@ from typing import Any
 
 from ember import _creation
 from ember._backend import get_array_module
+from ember._creation import rand
 from ember._tensor import Tensor
 from ember.autograd.api import grad as _grad
-from ember.autograd.grad_mode import no_grad
+from ember.autograd.grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -237,4 +238,80 @@ def gradcheck(func: Callable, inputs: Any, *, eps: float = 1e-06,  # noqa: PLR09
     return True
 
 
-__all__ = ["GradcheckError", "analytical_jacobian", "gradcheck", "numerical_jacobian"]
+def gradgradcheck(func: Callable, inputs: Any, grad_outputs: Any = None, *,  # noqa: PLR0913
+                  eps: float = 1e-06, atol: float = 1e-05, rtol: float = 0.001,
+                  gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
+                  nondet_tol: float = 0.0, check_undefined_grad: bool = True,
+                  check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+                  check_fwd_over_rev: bool = False, check_rev_over_rev: bool = True,
+                  fast_mode: bool = False, masked: bool = False) -> bool:
+    """Check the second derivatives of ``func`` against finite differences of its gradients.
+
+    The gradient of ``func``'s outputs ``y`` for upstream gradients ``v``,
+    ``g(x, v) = vᵀ ∂y/∂x`` (one ``autograd.grad`` call with ``create_graph=True``), is
+    itself a function of ``x`` and ``v``; ``gradgradcheck`` runs ``gradcheck`` on it. Its
+    Jacobian with respect to ``x`` holds the second derivatives (``vᵀ ∂²y/∂x²``), the one
+    with respect to ``v`` the first derivatives again: a backward written in tensor ops
+    (or an op's ``tensor_backward``) must get both right.
+
+    Args:
+        func: a function of tensors returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of arguments; those that require grad are checked
+            (make them float64).
+        grad_outputs: the upstream gradients ``v``, one per differentiable output; None:
+            random ones in [-1, 1) that require grad (so ``v`` is checked too).
+        eps, atol, rtol, raise_exception: as for ``gradcheck``.
+        gen_non_contig_grad_outputs, nondet_tol, check_undefined_grad,
+            check_grad_dtypes, masked: accepted for PyTorch compatibility (no effect).
+        check_batched_grad, check_fwd_over_rev, fast_mode: must be False (not supported);
+            check_rev_over_rev must be True.
+
+    Returns:
+        True when every second-order Jacobian matches.
+
+    Raises:
+        GradcheckError: a Jacobian differs, when ``raise_exception`` is True.
+
+    Example:
+        >>> import ember
+        >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
+        >>> gradgradcheck(lambda t: (t ** 3).sum(), (x,))
+        True
+    """
+    if check_batched_grad or check_fwd_over_rev or fast_mode or not check_rev_over_rev:
+        raise NotImplementedError("ember's gradgradcheck supports only the slow reverse-over-"
+                                  "reverse check (check_batched_grad, check_fwd_over_rev and "
+                                  "fast_mode must be False)")
+    inputs = _as_tuple(inputs)
+    _check_inputs(inputs)
+    if grad_outputs is None:
+        outputs = [o for o in _as_tuple(func(*inputs))
+                   if isinstance(o, Tensor) and o.requires_grad]
+        grad_outputs = tuple(_random_like(o) for o in outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    count = len(inputs)
+
+    def gradient(*args: Any) -> tuple:
+        """``vᵀ ∂y/∂x`` for every input x that requires grad, as a differentiable graph."""
+        with enable_grad():  # gradcheck evaluates this under no_grad for the differences
+            values, vs = args[:count], args[count:]
+            outputs = [o for o in _as_tuple(func(*values))
+                       if isinstance(o, Tensor) and o.requires_grad]
+            targets = [t for t in values if isinstance(t, Tensor) and t.requires_grad]
+            grads = _grad(outputs, targets, grad_outputs=list(vs), create_graph=True,
+                          allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(gradient, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)
+
+
+def _random_like(output: Tensor) -> Tensor:
+    """An upstream gradient for ``output``: uniform in [-1, 1), float64-safe, needing grad."""
+    with no_grad():  # ember.rand draws from the global generator: manual_seed repeats it
+        v = rand(tuple(output.shape), dtype=output.dtype) * 2 - 1
+    return v.requires_grad_()
+
+
+__all__ = ["GradcheckError", "analytical_jacobian", "gradcheck", "gradgradcheck",
+           "numerical_jacobian"]

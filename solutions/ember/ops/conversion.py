@@ -15,7 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from ember._device import as_device, device
-from ember._dtype import ALL_DTYPES, as_dtype, dtype, float16, float32, float64, int32, int64, uint8
+from ember._dtype import (
+    ALL_DTYPES,
+    as_dtype,
+    dtype,
+    float16,
+    float32,
+    float64,
+    from_numpy_dtype,
+    int32,
+    int64,
+    uint8,
+)
 from ember._dtype import bool as bool_
 from ember._tensor import Tensor
 from ember.autograd.function import ArrayFunction, Context
@@ -37,6 +48,11 @@ class Cast(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad.astype(ctx.dtype), None
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` in tensor ops (``create_graph=True``): cast back."""
+        return _cast(grad, from_numpy_dtype(ctx.dtype)), None
 
 
 def _cast(input: Tensor, dt: dtype, copy: bool = False) -> Tensor:

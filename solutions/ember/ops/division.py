@@ -71,6 +71,8 @@ class Div(ArrayFunction):
         return grad_a, grad_b, None
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class FloorDivide(Div):
     """``a // b``: ``Div`` with ``rounding_mode="floor"``, without a derivative in PyTorch."""
@@ -79,6 +81,8 @@ class FloorDivide(Div):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         raise RuntimeError("floor_divide (//) has no derivative, in PyTorch as in ember: for a "
                            "zero gradient use div(input, other, rounding_mode='floor')")
+
+    tensor_backward = backward  # no derivative with create_graph either
 
 
 class Remainder(ArrayFunction):

@@ -50,6 +50,8 @@ class Add(ArrayFunction):
         return grad, grad
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Sub(ArrayFunction):
     """``a - b``; d/da = 1, d/db = -1."""
@@ -65,6 +67,8 @@ class Sub(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad, -grad
         ### END SOLUTION
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Mul(ArrayFunction):
@@ -88,6 +92,8 @@ class Mul(ArrayFunction):
         ### BEGIN SOLUTION 02
         return (grad * b if needs_a else None), (grad * a if needs_b else None)
         ### END SOLUTION
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Pow(ArrayFunction):
@@ -120,6 +126,26 @@ class Pow(ArrayFunction):
                 grad_b = grad * xp.where((a == 0) & (b >= 0), 0, xp.power(a, b) * xp.log(a))
         ### END SOLUTION
         return grad_a, grad_b
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any]:
+        """``backward`` in tensor ops (``create_graph=True``), with the same two rules at 0."""
+        a, b = (_constant(v, grad) for v in ctx.saved_tensors)  # 2 ** t, t ** 2: numbers
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        grad_a = grad_b = None
+        with quiet(None):
+            if needs_a:
+                grad_a = grad * where(b == 0, 0.0, b * a ** (b - 1))
+            if needs_b:
+                grad_b = grad * where((a == 0) & (b >= 0), 0.0, a ** b * a.log())
+        return grad_a, grad_b
+
+
+def _constant(value: Any, like: Tensor) -> Tensor:
+    """A number saved by ``forward`` as a 0-dim tensor of ``like``'s dtype (no gradient)."""
+    if isinstance(value, Tensor):
+        return value
+    return Tensor._make(get_array_module(like._data).asarray(value, dtype=like._data.dtype))
 
 
 class Maximum(ArrayFunction):
@@ -202,6 +228,15 @@ class Where(ArrayFunction):
         grad_b = xp.where(condition, 0, grad) if needs_b else None
         return grad_a, grad_b, None
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any, None]:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (condition,) = ctx.saved_tensors
+        needs_a, needs_b = ctx.needs_input_grad[:2]
+        grad_a = where(condition, grad, 0.0) if needs_a else None
+        grad_b = where(condition, 0.0, grad) if needs_b else None
+        return grad_a, grad_b, None
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:

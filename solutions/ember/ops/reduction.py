@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember._backend import get_array_module, quiet
-from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, int64, uint8
+from ember._dtype import SCALAR_TYPE_NAMES, as_dtype, from_numpy_dtype, int64, uint8
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import NO_GRAD_CTX, ArrayFunction, Context
 from ember.autograd.grad_mode import GRAD_STATE as _grad_state
@@ -97,6 +97,13 @@ class Sum(ArrayFunction):
         return expand_reduced(grad, shape, axes, keepdim), None, None, None
         ### END SOLUTION
 
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None, None, None]:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        shape, dtype, axes, keepdim = ctx.reduced
+        grad = grad.to(from_numpy_dtype(dtype))  # sum(dtype=...): the input's dtype again
+        return _expand_reduced_tensor(grad, shape, axes, keepdim), None, None, None
+
 
 class Mean(ArrayFunction):
     """``Σ a / n`` over ``axes``; d/da = 1/n broadcast back."""
@@ -123,6 +130,21 @@ class Mean(ArrayFunction):
         ### BEGIN SOLUTION 02
         return expand_reduced(grad / count, shape, axes, keepdim), None, None
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None, None]:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        shape, axes, keepdim = ctx.reduced
+        count = _count(shape, range(len(shape)) if axes is None else axes) or 1
+        return _expand_reduced_tensor(grad / count, shape, axes, keepdim), None, None
+
+
+def _expand_reduced_tensor(grad: Tensor, shape: tuple[int, ...], axes: Any,
+                           keepdim: bool) -> Tensor:
+    """``expand_reduced`` with tensor ops: reduced dims back as size 1, then expanded."""
+    if not keepdim and axes is not None:
+        grad = grad.reshape(tuple(1 if i in axes else s for i, s in enumerate(shape)))
+    return grad.expand(shape) if tuple(grad.shape) != tuple(shape) else grad
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 from ember._backend import get_array_module
 from ember._tensor import Tensor, normalize_dim
 from ember.autograd.function import ArrayFunction, Context
+from ember.autograd.higher_order import sum_to
 from ember.ops._dispatch import unary
 
 
@@ -90,6 +91,8 @@ class View(ArrayFunction):
         return grad.reshape(ctx.shape), None
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Squeeze(View):
     """``squeeze()``: a ``View``; its own class only so its node is ``SqueezeBackward0``."""
@@ -121,6 +124,8 @@ class Reshape(ArrayFunction):
         return grad.reshape(ctx.shape), None
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Permute(ArrayFunction):
     """Dimensions reordered: output dim i is input dim ``dims[i]`` (a view).
@@ -147,6 +152,12 @@ class Permute(ArrayFunction):
             inverse[d] = i
         return grad.transpose(inverse), None
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` in tensor ops (``create_graph=True``): permuted back."""
+        dims = ctx.dims
+        return grad.permute(sorted(range(len(dims)), key=dims.__getitem__)), None
 
 
 class Transpose(Permute):
@@ -182,6 +193,11 @@ class Expand(ArrayFunction):
         ### BEGIN SOLUTION 02
         return sum_to_shape(grad, ctx.shape), None
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        return sum_to(grad, ctx.shape), None
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -244,6 +260,8 @@ class Contiguous(ArrayFunction):
         return grad
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Clone(ArrayFunction):
     """A copy in new memory with the same memory layout (strides), like PyTorch's; d/da = 1."""
@@ -257,6 +275,8 @@ class Clone(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad
         ### END SOLUTION
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:

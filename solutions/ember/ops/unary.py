@@ -38,6 +38,8 @@ class Neg(ArrayFunction):
         return -grad
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Abs(ArrayFunction):
     """``|a|``; d/da = sign(a)."""
@@ -56,6 +58,12 @@ class Abs(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad * xp.sign(a)
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return grad * a.sign()
 
 
 class Exp(ArrayFunction):
@@ -76,6 +84,8 @@ class Exp(ArrayFunction):
         return grad * out
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Log(ArrayFunction):
     """``ln a`` (``-inf`` at 0, ``nan`` below, without warnings); d/da = 1/a."""
@@ -94,6 +104,8 @@ class Log(ArrayFunction):
         with quiet(grad):  # 1 / 0 = inf, silently
             return grad / a
         ### END SOLUTION
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Sqrt(ArrayFunction):
@@ -115,6 +127,8 @@ class Sqrt(ArrayFunction):
             return grad / (2 * out)
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Sin(ArrayFunction):
     """``sin a``; d/da = cos a."""
@@ -133,6 +147,12 @@ class Sin(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad * xp.cos(a)
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return grad * a.cos()
 
 
 class Cos(ArrayFunction):
@@ -153,6 +173,12 @@ class Cos(ArrayFunction):
         return -grad * xp.sin(a)
         ### END SOLUTION
 
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``)."""
+        (a,) = ctx.saved_tensors
+        return -grad * a.sin()
+
 
 class Tanh(ArrayFunction):
     """``tanh a``; d/da = 1 - tanh² a, from the saved output."""
@@ -171,6 +197,8 @@ class Tanh(ArrayFunction):
         ### BEGIN SOLUTION 02
         return grad * (1 - out * out)
         ### END SOLUTION
+
+    tensor_backward = backward  # the formula uses only operators tensors have too
 
 
 class Sigmoid(ArrayFunction):
@@ -197,6 +225,8 @@ class Sigmoid(ArrayFunction):
         return grad * out * (1 - out)
         ### END SOLUTION
 
+    tensor_backward = backward  # the formula uses only operators tensors have too
+
 
 class Relu(ArrayFunction):
     """``max(a, 0)``; d/da = 1 where a > 0 else 0."""
@@ -217,6 +247,17 @@ class Relu(ArrayFunction):
         return grad * (a > 0)
         ### END SOLUTION
 
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
+        """``backward`` in tensor ops (``create_graph=True``).
+
+        The step 1[a > 0] is written ``relu(sign(a))`` rather than ``a > 0`` so that, as in
+        PyTorch, the gradient stays connected to ``a``: its derivative there is 0, and a
+        parameter behind ``a`` gets a zero gradient rather than none.
+        """
+        (a,) = ctx.saved_tensors
+        return grad * a.sign().relu()
+
 
 class Sign(ArrayFunction):
     """-1, 0 or 1 by the sign of ``a``; gradient 0."""
@@ -232,6 +273,11 @@ class Sign(ArrayFunction):
         ### BEGIN SOLUTION 02
         return get_array_module(grad).zeros_like(grad)
         ### END SOLUTION
+
+    @staticmethod
+    def tensor_backward(ctx: Context, grad: Tensor) -> Any:
+        """``backward`` for ``create_graph=True``: a constant zero."""
+        return get_array_module(grad._data).zeros_like(grad._data)
 
 
 class Clamp(ArrayFunction):
