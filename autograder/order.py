@@ -235,11 +235,16 @@ def prove_order(stage: Stage, work: Path, limits: Limits | None = None,
     cells = [s for s in steps if isinstance(s, CheckCell) and s.group != HIDDEN]
     if cells:
         first = cells[0]
+        # How much a student writes before the first green check: the exercises above it.
+        before = {key for step in steps[:steps.index(first)] if isinstance(step, Exercise)
+                  for key in step.claims}
+        lines = sum(regions[key].end - regions[key].begin - 1 for key in before)
         started = time.monotonic()
         result = run(first.group)
         caught = not result.ok and bool(result.tests)
         checks.append(OrderCheck(
-            f"{label}: the first check ({first.group}) fails before any exercise "
+            f"{label}: the first check ({first.group}) fails before any exercise and needs "
+            f"{len(before)} regions, {lines} reference lines "
             f"({time.monotonic() - started:.0f} s)", caught,
             "" if caught else "it passes (or could not run) with the stage's regions stubbed"
             + (f": {result.problem}" if result.problem else "")))
@@ -261,26 +266,11 @@ def prove_order(stage: Stage, work: Path, limits: Limits | None = None,
     return checks
 
 
-def first_exercise_size(stage: Stage, solutions: Path | None = None,
-                        notebook: Path | None = None) -> tuple[int, int]:
-    """``(regions, reference lines)`` of a stage's first exercise with something to write."""
-    regions = stage_regions(stage, solutions)
-    steps, _ = notebook_steps(stage, regions, notebook)
-    for step in steps:
-        if isinstance(step, Exercise) and step.claims:
-            lines = sum(regions[key].end - regions[key].begin - 1 for key in step.claims)
-            return len(step.claims), lines
-    return 0, 0
-
-
 def verify_order(stages: Sequence[Stage], work: Path, limits: Limits | None = None
                  ) -> list[OrderCheck]:
     """The order proof of each stage, one after the other, printed as it goes."""
     checks: list[OrderCheck] = []
     for stage in stages:
-        count, lines = first_exercise_size(stage)
-        print(f"stage {stage.id}: first exercise writes {count} regions, {lines} reference lines",
-              flush=True)
         for check in prove_order(stage, Path(work) / stage.id, limits):
             print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}", flush=True)
             if not check.ok:
