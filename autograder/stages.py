@@ -105,6 +105,7 @@ STAGES: tuple[Stage, ...] = (
         title="Tensors: a NumPy replacement",
         section="1. NumPy replacement",
         public={
+            "tensor": 2,
             "creation": 2,
             "dtypes": 2,
             "interop": 2,
