@@ -75,7 +75,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
     stages = [get_stage(s) for s in args.stage] if args.stage else list(STAGES)
-    checks = verify(stages, jobs=args.jobs)
+    if args.order:
+        import tempfile
+
+        from .order import verify_order
+
+        with tempfile.TemporaryDirectory(prefix="ember-order-") as tmp:
+            checks = verify_order(stages, Path(tmp))
+    else:
+        checks = verify(stages, jobs=args.jobs)
     failed = [c for c in checks if not c.ok]
     print(f"verify: {len(checks) - len(failed)}/{len(checks)} checks hold")
     return 1 if failed else 0
@@ -177,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
     verify = add("verify", cmd_verify)
     verify.add_argument("--stage", action="append", help="only this stage (repeatable)")
     verify.add_argument("--jobs", type=int, default=None)
+    verify.add_argument("--order", action="store_true",
+                        help="prove instead that each notebook check passes with only the "
+                        "exercises above it done (autograder/order.py)")
     test = add("test", cmd_test)
     test.add_argument("stage", nargs="?", default="01")
     test.add_argument("groups", nargs="*", help="groups to run (default: every public one)")

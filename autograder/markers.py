@@ -124,12 +124,22 @@ def _target_names(node: ast.AST, context: type) -> list[str]:
     return []
 
 
-def _needs(chain: list[ast.AST], begin: int, end: int) -> tuple[str, ...]:
+def _ctx_reads(method: ast.AST) -> set[str]:
+    """The ``ctx.x`` attributes a method reads."""
+    return {name for node in ast.walk(method) for name in _target_names(node, ast.Load)
+            if name.startswith("ctx.")}
+
+
+def _needs(chain: list[ast.AST], begin: int, end: int,
+           ctx_reads: dict[int, set[str]] | None = None) -> tuple[str, ...]:
     """What a region assigns that the code after it reads.
 
     "After it" is the rest of the enclosing function and, for ``ctx.x``, the other methods
     of the enclosing class (``backward`` reads what ``forward`` saved on ``ctx``).
+    ``ctx_reads`` caches :func:`_ctx_reads` by method (a class with many regions would
+    otherwise walk all its methods once per region).
     """
+    cache = {} if ctx_reads is None else ctx_reads
     function = chain[-1]
     assigned: list[str] = []
     for node in ast.walk(function):
@@ -142,9 +152,9 @@ def _needs(chain: list[ast.AST], begin: int, end: int) -> tuple[str, ...]:
     owner = chain[-2] if len(chain) > 1 and isinstance(chain[-2], ast.ClassDef) else None
     for method in owner.body if owner is not None else ():
         if method is not function and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            read_after |= {name for node in ast.walk(method)
-                           for name in _target_names(node, ast.Load)
-                           if name.startswith("ctx.")}
+            if id(method) not in cache:
+                cache[id(method)] = _ctx_reads(method)
+            read_after |= cache[id(method)]
     return tuple(name for name in assigned if name in read_after)
 
 
@@ -158,13 +168,14 @@ def find_regions(text: str, name: str = "<text>") -> list[Region]:
     lines = text.splitlines()
     found = _scan(lines, name)
     tree = ast.parse(text, filename=name) if found else None
-    regions = []
+    regions, ctx_reads = [], {}
     for stage, begin, end, indent in found:
         chain = _enclosing(tree, begin)
         if not chain or isinstance(chain[-1], ast.ClassDef):
             raise _fail(name, begin, "solution regions must lie inside a function body")
         qualname = ".".join(node.name for node in chain)  # type: ignore[attr-defined]
-        regions.append(Region(stage, begin, end, indent, qualname, _needs(chain, begin, end)))
+        regions.append(Region(stage, begin, end, indent, qualname,
+                              _needs(chain, begin, end, ctx_reads)))
     return regions
 
 

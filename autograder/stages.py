@@ -105,6 +105,7 @@ STAGES: tuple[Stage, ...] = (
         title="Tensors: a NumPy replacement",
         section="1. NumPy replacement",
         public={
+            "tensor": 2,
             "creation": 2,
             "dtypes": 2,
             "interop": 2,
@@ -124,11 +125,11 @@ STAGES: tuple[Stage, ...] = (
         title="Autograd: from tensors to Variables",
         section="2. Tensors and Variables",
         public={
+            "engine": 3,
             "elementwise_grad": 2,
             "reduction_grad": 2,
             "shape_grad": 2,
             "matmul_grad": 2,
-            "engine": 3,
             "api": 2,
             "training": 2,
         },

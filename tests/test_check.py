@@ -215,5 +215,6 @@ def test_the_test_command_runs_one_test_and_ends_with_a_summary(tmp_path, monkey
     assert "run only when your work is graded" in capsys.readouterr().err
     assert cli.main(["test", "01", "nosuch"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: stage 01 has no test group 'nosuch'; its groups: creation")
+    assert err.startswith(
+        "error: stage 01 has no test group 'nosuch'; its groups: tensor, creation")
     assert "hidden" not in err

@@ -76,66 +76,6 @@ def test_type_converts_from_a_dtype_a_string_or_a_legacy_type():
     assert_tensor(t.type(ember.LongTensor), [1, 2], ember.int64, what="t.type(ember.LongTensor)")
 
 
-@pytest.mark.parametrize(
-    "a, b, expected",
-    [
-        ("int64", "float32", "float32"),
-        ("int32", "int64", "int64"),
-        ("float32", "float64", "float64"),
-        ("uint8", "int32", "int32"),
-        ("bool", "uint8", "uint8"),
-        ("float16", "int64", "float16"),
-        ("float16", "float32", "float32"),
-    ],
-)
-def test_tensor_tensor_promotion(a, b, expected):
-    x = ember.tensor([0, 1], dtype=getattr(ember, a))
-    y = ember.tensor([3, 4], dtype=getattr(ember, b))
-    want = getattr(ember, expected)
-    assert_tensor(x + y, [3, 5], want, what=f"{a} tensor + {b} tensor")
-    assert_tensor(y * x, [0, 4], want, what=f"{b} tensor * {a} tensor")
-    assert ember.promote_types(getattr(ember, a), getattr(ember, b)) == want, (
-        f"promote_types({a}, {b}) must be {expected}"
-    )
-
-
-def test_python_scalars_do_not_upcast_tensors():
-    i = ember.tensor([1, 2])
-    assert_tensor(i + 1, [2, 3], ember.int64, what="int64 tensor + 1")
-    assert_tensor(i + 1.5, [2.5, 3.5], ember.float32,
-                  what="int64 tensor + 1.5 (a Python float gives the default float32)")
-    f = ember.tensor([1.0, 2.0])
-    assert_tensor(f * 2.5, [2.5, 5.0], ember.float32,
-                  what="float32 tensor * 2.5 (must stay float32, not become float64)")
-    h = ember.tensor([1.0, 2.0], dtype=ember.float16)
-    assert_tensor(h + 1.5, [2.5, 3.5], ember.float16, what="float16 tensor + 1.5")
-    i32 = ember.tensor([1, 2], dtype=ember.int32)
-    assert_tensor(i32 * 3, [3, 6], ember.int32, what="int32 tensor * 3")
-    assert_tensor(ember.tensor([True, False]) + 1, [2, 1], ember.int64, what="bool tensor + 1")
-
-
-def test_zero_dim_tensors_promote_like_scalars():
-    f32 = ember.tensor([1.0, 2.0])
-    f64_scalar = ember.tensor(0.5, dtype=ember.float64)
-    assert_tensor(f32 + f64_scalar, [1.5, 2.5], ember.float32,
-                  what="float32 tensor + zero-dim float64 tensor (same category: the "
-                       "tensor with dimensions decides)")
-    i32 = ember.tensor([1, 2], dtype=ember.int32)
-    assert_tensor(i32 + ember.tensor(3), [4, 5], ember.int32,
-                  what="int32 tensor + zero-dim int64 tensor")
-    assert_tensor(i32 + f64_scalar, [1.5, 2.5], ember.float64,
-                  what="int32 tensor + zero-dim float64 tensor (higher category: its dtype wins)")
-
-
-def test_integer_division_gives_float32():
-    a = ember.tensor([1, 7])
-    b = ember.tensor([2, 2])
-    assert_tensor(a / b, [0.5, 3.5], ember.float32,
-                  what="int64 / int64 (true division gives the default float dtype)")
-    assert_tensor(a / 2, [0.5, 3.5], ember.float32, what="int64 tensor / 2")
-    assert_tensor(a // b, [0, 3], ember.int64, what="int64 // int64 stays int64")
-
-
 def test_result_type_and_dtype_properties():
     assert ember.result_type(ember.tensor([1]), 1.5) == ember.float32
     assert ember.result_type(ember.tensor([1], dtype=ember.int32), 5) == ember.int32
@@ -144,3 +84,62 @@ def test_result_type_and_dtype_properties():
     )
     assert ember.float32.is_floating_point and not ember.int64.is_floating_point
     assert (ember.float64.itemsize, ember.int32.itemsize, ember.bool.itemsize) == (8, 4, 1)
+
+PAIRS = [
+    ("int64", "float32", "float32"),
+    ("int32", "int64", "int64"),
+    ("float32", "float64", "float64"),
+    ("uint8", "int32", "int32"),
+    ("bool", "uint8", "uint8"),
+    ("float16", "int64", "float16"),
+    ("float16", "float32", "float32"),
+]
+
+
+@pytest.mark.parametrize("a, b, expected", PAIRS)
+def test_tensor_tensor_promotion(a, b, expected):
+    want = getattr(ember, expected)
+    for first, second in ((a, b), (b, a)):
+        assert ember.promote_types(getattr(ember, first), getattr(ember, second)) == want, (
+            f"promote_types({first}, {second}) must be {expected}"
+        )
+    x = ember.tensor([0, 1], dtype=getattr(ember, a))
+    y = ember.tensor([3, 4], dtype=getattr(ember, b))
+    assert ember.result_type(x, y) == want, (
+        f"result_type({a} tensor, {b} tensor) must be {expected}"
+    )
+
+
+@pytest.mark.parametrize(
+    "dtype, number, expected",
+    [
+        ("int64", 1, "int64"),
+        ("int64", 1.5, "float32"),  # a Python float lifts integers to the default dtype
+        ("float32", 2.5, "float32"),  # never float64
+        ("float16", 1.5, "float16"),
+        ("int32", 3, "int32"),
+        ("bool", 1, "int64"),
+        ("bool", True, "bool"),
+    ],
+)
+def test_python_scalars_do_not_upcast_tensors(dtype, number, expected):
+    t = ember.tensor([1, 0], dtype=getattr(ember, dtype))
+    got = ember.result_type(t, number)
+    assert got == getattr(ember, expected), (
+        f"result_type({dtype} tensor, {number!r}) must be {expected}, got {got!r}"
+    )
+
+
+def test_zero_dim_tensors_promote_like_scalars():
+    f32 = ember.tensor([1.0, 2.0])
+    f64_scalar = ember.tensor(0.5, dtype=ember.float64)
+    assert ember.result_type(f32, f64_scalar) == ember.float32, (
+        "float32 tensor and zero-dim float64 tensor: same category, so the tensor with "
+        "dimensions decides (float32)")
+    i32 = ember.tensor([1, 2], dtype=ember.int32)
+    assert ember.result_type(i32, ember.tensor(3)) == ember.int32, (
+        "int32 tensor and zero-dim int64 tensor: the tensor with dimensions decides (int32)")
+    assert ember.result_type(i32, f64_scalar) == ember.float64, (
+        "int32 tensor and zero-dim float64 tensor: the higher category wins (float64)")
+    assert ember.result_type(ember.tensor(1), ember.tensor(2.0)) == ember.float32, (
+        "two zero-dim tensors: the higher category wins, at its default dtype (float32)")

@@ -137,3 +137,67 @@ def test_broadcasting_mismatch_raises_torch_error():
     with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of "
                                            r"tensor b \(4\) at non-singleton dimension 1"):
         ember.ones(2, 3) + ember.ones(2, 4)
+
+
+# The dtypes of results: every binary op promotes its operands with result_type
+# (exercise 2) before its forward runs; integer true division gives the default float.
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("int64", "float32", "float32"),
+        ("int32", "int64", "int64"),
+        ("float32", "float64", "float64"),
+        ("uint8", "int32", "int32"),
+        ("bool", "uint8", "uint8"),
+        ("float16", "int64", "float16"),
+        ("float16", "float32", "float32"),
+    ],
+)
+def test_binary_ops_give_the_promoted_dtype(a, b, expected):
+    x = ember.tensor([0, 1], dtype=getattr(ember, a))
+    y = ember.tensor([3, 4], dtype=getattr(ember, b))
+    want = getattr(ember, expected)
+    assert_tensor(x + y, [3, 5], want, what=f"{a} tensor + {b} tensor")
+    assert_tensor(y * x, [0, 4], want, what=f"{b} tensor * {a} tensor")
+    assert ember.promote_types(getattr(ember, a), getattr(ember, b)) == want, (
+        f"promote_types({a}, {b}) must be {expected}"
+    )
+
+
+def test_python_scalars_do_not_upcast_tensors():
+    i = ember.tensor([1, 2])
+    assert_tensor(i + 1, [2, 3], ember.int64, what="int64 tensor + 1")
+    assert_tensor(i + 1.5, [2.5, 3.5], ember.float32,
+                  what="int64 tensor + 1.5 (a Python float gives the default float32)")
+    f = ember.tensor([1.0, 2.0])
+    assert_tensor(f * 2.5, [2.5, 5.0], ember.float32,
+                  what="float32 tensor * 2.5 (must stay float32, not become float64)")
+    h = ember.tensor([1.0, 2.0], dtype=ember.float16)
+    assert_tensor(h + 1.5, [2.5, 3.5], ember.float16, what="float16 tensor + 1.5")
+    i32 = ember.tensor([1, 2], dtype=ember.int32)
+    assert_tensor(i32 * 3, [3, 6], ember.int32, what="int32 tensor * 3")
+    assert_tensor(ember.tensor([True, False]) + 1, [2, 1], ember.int64, what="bool tensor + 1")
+
+
+def test_zero_dim_tensors_promote_like_scalars():
+    f32 = ember.tensor([1.0, 2.0])
+    f64_scalar = ember.tensor(0.5, dtype=ember.float64)
+    assert_tensor(f32 + f64_scalar, [1.5, 2.5], ember.float32,
+                  what="float32 tensor + zero-dim float64 tensor (same category: the "
+                       "tensor with dimensions decides)")
+    i32 = ember.tensor([1, 2], dtype=ember.int32)
+    assert_tensor(i32 + ember.tensor(3), [4, 5], ember.int32,
+                  what="int32 tensor + zero-dim int64 tensor")
+    assert_tensor(i32 + f64_scalar, [1.5, 2.5], ember.float64,
+                  what="int32 tensor + zero-dim float64 tensor (higher category: its dtype wins)")
+
+
+def test_integer_division_gives_float32():
+    a = ember.tensor([1, 7])
+    b = ember.tensor([2, 2])
+    assert_tensor(a / b, [0.5, 3.5], ember.float32,
+                  what="int64 / int64 (true division gives the default float dtype)")
+    assert_tensor(a / 2, [0.5, 3.5], ember.float32, what="int64 tensor / 2")
+    assert_tensor(a // b, [0, 3], ember.int64, what="int64 // int64 stays int64")

@@ -111,3 +111,10 @@ def test_assignment_keeps_the_dtype_of_the_target():
 def test_index_out_of_range():
     with pytest.raises(IndexError, match="index 3 is out of bounds for dimension 0 with size 3"):
         ember.tensor(X)[3]
+
+
+def test_iteration_walks_the_first_dimension():
+    # Iteration indexes t[0], t[1], ...: it works once basic indexing does.
+    rows = list(ember.tensor([[1, 2], [3, 4], [5, 6]]))
+    assert len(rows) == 3, "iterating a tensor walks its first dimension"
+    assert_tensor(rows[1], [3, 4], ember.int64, what="second row from iteration")

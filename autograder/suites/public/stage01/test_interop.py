@@ -8,31 +8,7 @@ import numpy as np
 import pytest
 
 import ember
-from autograder.suites.helpers import assert_tensor, shared_array, to_numpy
-
-
-def test_numpy_returns_an_array_with_the_same_values_and_dtype():
-    for data, dtype, np_dtype in [
-        ([[1.5, 2.5]], ember.float32, np.float32),
-        ([1, 2], ember.int64, np.int64),
-        ([1, 2], ember.int32, np.int32),
-        ([True, False], ember.bool, np.bool_),
-        ([1.0, 2.0], ember.float64, np.float64),
-    ]:
-        arr = to_numpy(ember.tensor(data, dtype=dtype))
-        assert arr.dtype == np_dtype, f"numpy() of a {dtype} tensor must be {np_dtype.__name__}"
-        np.testing.assert_array_equal(arr, np.asarray(data, dtype=np_dtype))
-
-
-def test_numpy_shares_memory_with_the_tensor():
-    t = ember.tensor([1.0, 2.0, 3.0])
-    a = t.numpy()
-    b = t.numpy()
-    assert np.shares_memory(a, b), "numpy() must return a view of the tensor's data, not a copy"
-    a[1] = 20.0
-    assert t.tolist() == [1.0, 20.0, 3.0], (
-        "writing to the array from numpy() must change the tensor (they share memory)"
-    )
+from autograder.suites.helpers import assert_shares_memory, assert_tensor, shared_array, to_numpy
 
 
 def test_from_numpy_round_trip_shares_memory_both_ways():
@@ -105,3 +81,22 @@ def test_bool_of_many_elements_is_ambiguous():
     with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value "
                                            "is ambiguous"):
         bool(ember.tensor([1, 2]))
+
+
+def test_from_numpy_shares_memory_and_keeps_dtype():
+    arr = shared_array(np.arange(6, dtype=np.float64).reshape(2, 3))
+    t = ember.from_numpy(arr)
+    assert_tensor(t, arr, ember.float64, what="from_numpy(float64 array)")
+    assert_shares_memory(t, arr, what="from_numpy")
+    arr[0, 0] = 100.0
+    assert to_numpy(t)[0, 0] == 100.0, "from_numpy: a change to the array must show in the tensor"
+
+
+def test_as_tensor_shares_when_it_can():
+    arr = shared_array(np.arange(4, dtype=np.int32))
+    t = ember.as_tensor(arr)
+    assert_tensor(t, arr, ember.int32, what="as_tensor(int32 array)")
+    assert_shares_memory(t, arr, what="as_tensor(array) with no dtype change")
+    f = ember.as_tensor(arr, dtype=ember.float32)
+    assert_tensor(f, arr.astype(np.float32), ember.float32, what="as_tensor(arr, dtype=float32)")
+    assert_tensor(ember.as_tensor([1.0, 2.0]), [1.0, 2.0], ember.float32, what="as_tensor(list)")

@@ -14,7 +14,8 @@ from autograder.suites.helpers import check_grad, grad_of
 def test_mul_backward_by_hand():
     x = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = ember.tensor([4.0, 5.0, 6.0], requires_grad=True)
-    (x * y).sum().backward()
+    # An upstream gradient of ones is what .sum() would send (Sum.backward is exercise 3).
+    (x * y).backward(ember.ones(3))
     np.testing.assert_allclose(grad_of(x, "x"), [4.0, 5.0, 6.0],
                                err_msg="d(x*y)/dx = y")
     np.testing.assert_allclose(grad_of(y, "y"), [1.0, 2.0, 3.0],
@@ -93,7 +94,7 @@ def test_broadcast_gradients_are_summed_to_the_input_shape():
 def test_broadcast_gradient_by_hand():
     b = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x = ember.ones(4, 3)
-    (x * b).sum().backward()
+    (x * b).backward(ember.ones(4, 3))  # ones: the gradient .sum() would send back
     np.testing.assert_allclose(
         grad_of(b, "b"), [4.0, 4.0, 4.0],
         err_msg="b was broadcast over 4 rows: its gradient is the sum over those rows")
@@ -101,6 +102,6 @@ def test_broadcast_gradient_by_hand():
 
 def test_gradient_dtype_matches_float32_input():
     x = ember.tensor([0.5, 1.5], requires_grad=True)
-    (x.exp() * 2).sum().backward()
+    (x.exp() * 2).backward(ember.ones(2))  # ones: the gradient .sum() would send back
     assert x.grad.dtype == ember.float32, f"x is float32, its grad is {x.grad.dtype!r}"
     np.testing.assert_allclose(grad_of(x), 2 * np.exp([0.5, 1.5]), rtol=1e-6)

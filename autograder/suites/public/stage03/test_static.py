@@ -3,12 +3,14 @@
 Oracle: TensorFlow 1's semantics, with values checked against NumPy: building a graph
 computes nothing; a ``Session`` evaluates only what the fetches need, with placeholders
 fed and variables initialised per session; control flow lives in the graph
-(``while_loop``, ``cond``) and runs as often as, or only where, the data says.
+(``while_loop``, ``cond``) and runs as often as, or only where, the data says; a
+``while_loop`` gives what the same loop gives run eagerly, step for step.
 """
 
 import numpy as np
 import pytest
 
+import ember
 from ember import static
 
 
@@ -140,3 +142,24 @@ def test_cond_runs_only_the_selected_branch():
         assert float(sess.run(hits)) == 0.0, "the false branch (which counts) must not run"
         assert float(sess.run(y, {x: -3.0})) == 3.0, "x <= 0: the false branch, -x"
         assert float(sess.run(hits)) == 1.0, "the false branch ran exactly once"
+
+
+def test_eager_loop_matches_a_static_while_loop():
+    def eager(v):
+        x, i = ember.tensor(v), 0
+        while x < 50:
+            x = x * 1.5 + 1
+            i += 1
+        return x.item(), i
+
+    static.reset_default_graph()
+    start = static.placeholder("float64", shape=(), name="start")
+    i, x = static.while_loop(lambda i, x: x < 50.0, lambda i, x: (i + 1, x * 1.5 + 1.0),
+                             (static.constant(0), start))
+    with static.Session() as sess:
+        for v in [1.0, 20.0, 60.0]:
+            got_i, got_x = sess.run([i, x], feed_dict={start: v})
+            want_x, want_i = eager(v)
+            assert int(got_i) == want_i and abs(float(got_x) - want_x) < 1e-9, (
+                f"start {v}: eager ran {want_i} steps to {want_x}, static gave "
+                f"{int(got_i)} steps to {float(got_x)}")

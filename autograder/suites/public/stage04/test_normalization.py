@@ -1,8 +1,8 @@
-"""Stage 04 · normalization: ``F.batch_norm``, ``nn.BatchNorm1d`` and ``nn.BatchNorm2d``.
+"""Stage 04 · normalization: ``F.batch_norm``, ``nn.BatchNorm1d``, ``nn.BatchNorm2d``, dropout.
 
 Oracles: the NumPy formula y = γ (x - μ)/√(σ² + ε) + β with per-channel statistics, the
 running-statistics update rule (unbiased variance), and float64 central differences through
-the batch statistics (``check_grad``).
+the batch statistics (``check_grad``); the statistics of inverted dropout.
 """
 
 import numpy as np
@@ -10,7 +10,7 @@ import pytest
 
 import ember
 import ember.nn.functional as F
-from autograder.suites.helpers import assert_tensor, check_grad, to_numpy
+from autograder.suites.helpers import assert_tensor, check_grad, grad_of, to_numpy
 
 EPS = 1e-5
 
@@ -120,3 +120,35 @@ def test_batchnorm_errors_and_repr():
     text = "BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, bias=True, " \
            "track_running_stats=True)"
     assert repr(ember.nn.BatchNorm2d(16)) == text, f"repr should be {text!r}"
+
+
+# ------------------------------------------------------------------------------ Dropout
+def test_dropout_zeroes_a_fraction_p_and_scales_the_rest():
+    ember.manual_seed(0)
+    x = ember.ones(200, 100, requires_grad=True)
+    y = F.dropout(x, p=0.3)
+    values = y.detach().numpy()
+    assert set(np.unique(values).tolist()) == {0.0, float(np.float32(1 / 0.7))}, (
+        "inverted dropout: kept elements are multiplied by 1 / (1 - p), dropped ones are 0")
+    assert abs((values == 0).mean() - 0.3) < 0.02, (
+        f"about 30% of the elements must be zeroed with p=0.3, got {(values == 0).mean():.3f}")
+    y.backward(ember.ones(200, 100))
+    np.testing.assert_array_equal(grad_of(x), values, err_msg=(
+        "dy/dx is the mask itself: 0 where dropped, 1/(1-p) where kept"))
+
+
+def test_dropout_is_reproducible_and_the_identity_in_eval_mode():
+    ember.manual_seed(5)
+    a = F.dropout(ember.ones(50)).numpy()
+    ember.manual_seed(5)
+    b = F.dropout(ember.ones(50)).numpy()
+    np.testing.assert_array_equal(a, b, err_msg="the mask comes from ember's seeded generator")
+    drop = ember.nn.Dropout(0.5)
+    assert drop.extra_repr() == "p=0.5, inplace=False"
+    x = ember.ones(10)
+    assert (drop(x).numpy() != 1).any(), "a fresh module is in training mode"
+    drop.eval()
+    assert_tensor(drop(x), np.ones(10), ember.float32, what="Dropout in eval() mode")
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but "
+                                         "got 1.5"):
+        F.dropout(x, 1.5)

@@ -1,9 +1,9 @@
-"""Stage 04 · pooling: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, dropout.
+"""Stage 04 · pooling: ``max_pool2d``, ``avg_pool2d`` and ``adaptive_avg_pool2d``.
 
 Oracles: pooling written as loops over output pixels in NumPy, hand-derived gradients
 (max pooling sends each window's gradient to its first maximum only; average pooling
-spreads it evenly), float64 central differences, PyTorch's window rule for adaptive pooling
-(cell i covers ⌊i·H/OH⌋ … ⌈(i+1)·H/OH⌉) and the statistics of inverted dropout.
+spreads it evenly), float64 central differences and PyTorch's window rule for adaptive
+pooling (cell i covers ⌊i·H/OH⌋ … ⌈(i+1)·H/OH⌉).
 """
 
 import math
@@ -114,35 +114,3 @@ def test_pooling_modules_and_reprs():
         "kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False")
     assert ember.nn.AvgPool2d(2).extra_repr() == "kernel_size=2, stride=2, padding=0"
     assert ember.nn.AdaptiveAvgPool2d((5, 7)).extra_repr() == "output_size=(5, 7)"
-
-
-# ------------------------------------------------------------------------------ Dropout
-def test_dropout_zeroes_a_fraction_p_and_scales_the_rest():
-    ember.manual_seed(0)
-    x = ember.ones(200, 100, requires_grad=True)
-    y = F.dropout(x, p=0.3)
-    values = y.detach().numpy()
-    assert set(np.unique(values).tolist()) == {0.0, float(np.float32(1 / 0.7))}, (
-        "inverted dropout: kept elements are multiplied by 1 / (1 - p), dropped ones are 0")
-    assert abs((values == 0).mean() - 0.3) < 0.02, (
-        f"about 30% of the elements must be zeroed with p=0.3, got {(values == 0).mean():.3f}")
-    y.backward(ember.ones(200, 100))
-    np.testing.assert_array_equal(grad_of(x), values, err_msg=(
-        "dy/dx is the mask itself: 0 where dropped, 1/(1-p) where kept"))
-
-
-def test_dropout_is_reproducible_and_the_identity_in_eval_mode():
-    ember.manual_seed(5)
-    a = F.dropout(ember.ones(50)).numpy()
-    ember.manual_seed(5)
-    b = F.dropout(ember.ones(50)).numpy()
-    np.testing.assert_array_equal(a, b, err_msg="the mask comes from ember's seeded generator")
-    drop = ember.nn.Dropout(0.5)
-    assert drop.extra_repr() == "p=0.5, inplace=False"
-    x = ember.ones(10)
-    assert (drop(x).numpy() != 1).any(), "a fresh module is in training mode"
-    drop.eval()
-    assert_tensor(drop(x), np.ones(10), ember.float32, what="Dropout in eval() mode")
-    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but "
-                                         "got 1.5"):
-        F.dropout(x, 1.5)
