@@ -110,6 +110,35 @@ CLASS_MUTANTS = (
 """,
         why="deep: Session evaluates a node by recursing into its inputs, which overflows "
             "the stack on a deep graph",
+    ),    Mutant(
+        name="persistent_buffer_keeps_old_mark",
+        stage="04",
+        path="ember/nn/modules/module.py",
+        old="        if persistent:\n            self._non_persistent_buffers_set.discard(name)\n"
+            "        else:\n            self._non_persistent_buffers_set.add(name)\n",
+        new="        if not persistent:\n            self._non_persistent_buffers_set.add(name)\n",
+        why="public: register_buffer(persistent=True) over a non-persistent buffer keeps it "
+            "out of state_dict (the tests read the private set, not state_dict)",
+    ),    Mutant(
+        name="analytical_jacobian_transposed",
+        stage="05",
+        path="ember/autograd/gradcheck.py",
+        old="    return [xp.stack(column, axis=1) if column else",
+        new="    return [xp.stack(column).reshape(target._data.size, -1) if column else",
+        why="numeric: the analytical Jacobian is stacked as (output, input) and reshaped, "
+            "not transposed, to (input, output); only a non-symmetric Jacobian shows it",
+    ),    Mutant(
+        name="sequential_index_error_says_more",
+        stage="04",
+        path="ember/nn/modules/container.py",
+        old="        if not -size <= idx < size:\n"
+            "            raise IndexError(f\"index {idx} is out of range\")\n"
+            "        return next(islice(",
+        new="        if not -size <= idx < size:\n"
+            "            raise IndexError(f\"index {idx} is out of range for a Sequential of "
+            "{size} modules\")\n        return next(islice(",
+        why="exact: Sequential's IndexError adds its own clause to PyTorch's message (a "
+            "substring check accepts it)",
     ),
 )
 
