@@ -120,14 +120,26 @@ CLASS_MUTANTS = (
         why="public: register_buffer(persistent=True) over a non-persistent buffer keeps it "
             "out of state_dict (the tests read the private set, not state_dict)",
     ),    Mutant(
-        name="analytical_jacobian_transposed",
-        stage="05",
-        path="ember/autograd/gradcheck.py",
-        old="    return [xp.stack(column, axis=1) if column else",
-        new="    return [xp.stack(column).reshape(target._data.size, -1) if column else",
-        why="numeric: the analytical Jacobian is stacked as (output, input) and reshaped, "
-            "not transposed, to (input, output); only a non-symmetric Jacobian shows it",
-    ),    Mutant(
+        name="load_state_dict_aliases_source",
+        stage="04",
+        path="ember/nn/modules/state_dict.py",
+        old="                    param.copy_(value)  # in place: optimizers keep the same "
+            "tensors\n",
+        new="                    param._data = value._data  # take the loaded values\n",
+        why="aliasing: load_state_dict makes each parameter share the loaded tensor's memory "
+            "instead of copying the values in",
+    ),
+    Mutant(
+        name="state_dict_clones",
+        stage="04",
+        path="ember/nn/modules/state_dict.py",
+        old="                destination[prefix + name] = param if keep_vars else param.detach()\n",
+        new="                destination[prefix + name] = (param if keep_vars\n"
+            "                                              else param.detach().clone())\n",
+        why="aliasing: state_dict() snapshots the parameters (clone) where PyTorch returns "
+            "detached views of them",
+    ),
+    Mutant(
         name="sequential_index_error_says_more",
         stage="04",
         path="ember/nn/modules/container.py",
