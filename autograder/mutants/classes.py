@@ -18,6 +18,15 @@ from autograder.mutants import Mutant
 
 CLASS_MUTANTS = (
     Mutant(
+        name="rsub_not_reflected",
+        stage="01",
+        path="ember/ops/elementwise.py",
+        old="    return sub(other, input)\n",
+        new="    return sub(input, other)\n",
+        why="direct: ember.rsub computes input - other (the tests only used 1 - t, whose "
+            "operator never calls rsub)",
+    ),
+    Mutant(
         name="cat_of_one_tensor_returns_it",
         stage="01",
         path="ember/ops/join.py",
