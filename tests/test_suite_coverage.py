@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Public functions no graded test calls directly (``ember.`` left out of the names).
 INDIRECT_ONLY = frozenset("""
-Size.numel Tensor.cpu Tensor.data_ptr Tensor.detach_
+Tensor.cpu Tensor.data_ptr Tensor.detach_
 autograd.ArrayFunction.backward autograd.ArrayFunction.forward autograd.Context.__init__
 autograd.Context.register_hook autograd.Context.save_for_backward autograd.Function.backward
 autograd.Function.forward device.__init__ dtype.__init__ initial_seed
