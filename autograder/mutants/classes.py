@@ -139,16 +139,6 @@ CLASS_MUTANTS = (
             "instead of copying the values in",
     ),
     Mutant(
-        name="state_dict_clones",
-        stage="04",
-        path="ember/nn/modules/state_dict.py",
-        old="                destination[prefix + name] = param if keep_vars else param.detach()\n",
-        new="                destination[prefix + name] = (param if keep_vars\n"
-            "                                              else param.detach().clone())\n",
-        why="aliasing: state_dict() snapshots the parameters (clone) where PyTorch returns "
-            "detached views of them",
-    ),
-    Mutant(
         name="sequential_index_error_says_more",
         stage="04",
         path="ember/nn/modules/container.py",
