@@ -48,10 +48,12 @@ def test_tensor_of_a_list_of_tensors_copies_them():
 def test_as_tensor_shares_an_ndarray_of_the_same_dtype_and_copies_on_conversion():
     arr = shared_array([1.0, 2.0], dtype=np.float32)
     same = ember.as_tensor(arr)
+    shared = ember.from_numpy(arr)
     converted = ember.as_tensor(arr, dtype=ember.float64)
     arr[0] = 5.0
-    assert same.tolist() == [5.0, 2.0], (
-        "as_tensor(ndarray) without a dtype change must share the array's memory")
+    assert same.tolist() == [5.0, 2.0] and shared.tolist() == [5.0, 2.0], (
+        "as_tensor(ndarray) without a dtype change, like from_numpy, must share the array's "
+        "memory")
     assert converted.tolist() == [1.0, 2.0], (
         "as_tensor(ndarray, dtype=other) must convert into a new array (a copy)")
 
