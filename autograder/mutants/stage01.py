@@ -7,6 +7,7 @@ CI plants it in a copy of the reference and expects at least one graded test to 
 from __future__ import annotations
 
 from autograder.mutants import Mutant
+from autograder.mutants.classes import for_stage as _class_mutants
 
 MUTANTS = (
     Mutant(
@@ -139,3 +140,6 @@ MUTANTS = (
             "wide range (tensor([1e-3, 10.]) prints in fixed mode)",
     ),
 )
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("01"))

@@ -9,6 +9,7 @@ are in ``stage02_ops.py``.
 from __future__ import annotations
 
 from autograder.mutants import Mutant
+from autograder.mutants.classes import for_stage as _class_mutants
 from autograder.mutants.stage02_ops import OPS_MUTANTS
 
 _ENGINE = "ember/autograd/engine.py"
@@ -127,3 +128,6 @@ MUTANTS = (
         why="the momentum buffer is computed but the plain gradient is used for the step",
     ),
 ) + OPS_MUTANTS
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("02"))

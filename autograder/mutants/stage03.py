@@ -9,6 +9,7 @@ The in-place mutants (version counters, leaf checks, rebasing) live in
 from __future__ import annotations
 
 from autograder.mutants import Mutant
+from autograder.mutants.classes import for_stage as _class_mutants
 from autograder.mutants.stage03_inplace import INPLACE_MUTANTS
 
 _SESSION = "ember/static/session.py"
@@ -94,3 +95,6 @@ MUTANTS = (
             "them",
     ),
 ) + INPLACE_MUTANTS
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("03"))

@@ -7,8 +7,12 @@ The three parts live in ``stage04_module.py`` (``Module``, containers, ``state_d
 
 from __future__ import annotations
 
+from autograder.mutants.classes import for_stage as _class_mutants
 from autograder.mutants.stage04_functional import FUNCTIONAL_MUTANTS
 from autograder.mutants.stage04_layers import LAYERS_MUTANTS
 from autograder.mutants.stage04_module import MODULE_MUTANTS
 
 MUTANTS = MODULE_MUTANTS + LAYERS_MUTANTS + FUNCTIONAL_MUTANTS
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("04"))

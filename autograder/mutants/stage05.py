@@ -7,6 +7,7 @@ CI plants it in a copy of the reference and expects at least one graded test to 
 from __future__ import annotations
 
 from autograder.mutants import Mutant
+from autograder.mutants.classes import for_stage as _class_mutants
 
 _FUNCTION = "ember/autograd/custom_function.py"
 _GRADCHECK = "ember/autograd/gradcheck.py"
@@ -113,3 +114,6 @@ MUTANTS = (
         why="the decorated backward loses its name and docstring",
     ),
 )
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("05"))

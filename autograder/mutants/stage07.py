@@ -7,6 +7,7 @@ CI plants it in a copy of the reference and expects at least one graded test to 
 from __future__ import annotations
 
 from autograder.mutants import Mutant
+from autograder.mutants.classes import for_stage as _class_mutants
 
 _INIT = "ember/nn/init.py"
 _RANDOM = "ember/ops/random_inplace.py"
@@ -116,3 +117,6 @@ MUTANTS = (
         why="Tensor.uniform_(a, b) draws from [0, b) instead of [a, b)",
     ),
 )
+
+# The mutants that only a class of test added for issue 10 catches.
+MUTANTS = (*MUTANTS, *_class_mutants("07"))

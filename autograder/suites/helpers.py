@@ -10,6 +10,7 @@ stage-01 test relies on, so it is checked first and with its own message.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -193,6 +194,15 @@ def assert_no_shared_memory(a: Any, b: Any, what: str = "result") -> None:
         f"{what} must be a copy, but it shares memory with its input "
         "(writing to one would change the other)"
     )
+
+
+def exactly(message: str) -> str:
+    """A ``pytest.raises(match=...)`` pattern that accepts ``message`` and nothing else.
+
+    For errors whose whole text is known (PyTorch's): a substring pattern would also
+    accept a message with the wrong numbers or an extra clause after it.
+    """
+    return "^" + re.escape(message) + "$"
 
 
 def np_float32(x: Any) -> np.ndarray:

@@ -48,18 +48,24 @@ def _names(pairs):
 
 def test_setattr_registers_parameters_modules_and_keeps_plain_attributes():
     net = _Net()
-    assert list(net._parameters) == ["scale"], (
-        f"_parameters must hold the Parameters assigned to self, got {list(net._parameters)}")
-    assert list(net._modules) == ["first", "inner"], (
-        f"_modules must hold the sub-modules in assignment order, got {list(net._modules)}")
+    own = _names(net.named_parameters(recurse=False))
+    assert own == ["scale"], (
+        f"the Parameters assigned to self must be registered (named_parameters(recurse="
+        f"False)), got {own}")
+    children = _names(net.named_children())
+    assert children == ["first", "inner"], (
+        f"the sub-modules must be registered in assignment order (named_children()), "
+        f"got {children}")
     assert net.__dict__.get("note") == "plain attribute", "plain values stay plain attributes"
     assert "scale" not in net.__dict__ and "first" not in net.__dict__, (
         "registered members live in the dicts, not in __dict__ (so __getattr__ finds them)")
-    assert net.scale is net._parameters["scale"] and net.first is net._modules["first"], (
+    registered = dict(net.named_parameters(recurse=False))["scale"]
+    assert net.scale is registered and net.first is dict(net.named_children())["first"], (
         "attribute access must return the registered objects (through __getattr__)")
     t = ember.ones(2)
     net.plain_tensor = t
-    assert "plain_tensor" not in net._parameters and net.plain_tensor is t, (
+    plain = "plain_tensor" not in _names(net.named_parameters())
+    assert plain and net.plain_tensor is t, (
         "a plain tensor (not a Parameter) is an ordinary attribute, not a parameter")
 
 
@@ -122,13 +128,14 @@ def test_setattr_errors_and_reassignment():
     net.scale = None
     assert net.scale is None and "scale" in net._parameters, "a parameter can be set to None"
     net.first = nn.Parameter(ember.ones(1))
-    assert "first" not in net._modules and "first" in net._parameters, (
+    assert "first" not in _names(net.named_children()) and (
+        "first" in _names(net.named_parameters(recurse=False))), (
         "assigning a Parameter to a module's name replaces the module")
     with pytest.raises(AttributeError, match=r"cannot assign parameters before "
                                              r"Module\.__init__\(\) call"):
         _NoInit()
     del net.first
-    assert "first" not in net._parameters, "del removes a registered parameter"
+    assert "first" not in _names(net.named_parameters()), "del removes a registered parameter"
 
 
 class _NoInit(nn.Module):
@@ -221,4 +228,4 @@ def test_a_plain_list_of_layers_is_not_registered():
     bad = Bad()
     assert list(bad.parameters()) == [], (
         "modules in a plain Python list are not registered: parameters() cannot see them")
-    assert bad.layers[0].w is not None and list(bad._modules) == [], "only plain attributes"
+    assert bad.layers[0].w is not None and list(bad.children()) == [], "only plain attributes"
