@@ -55,7 +55,7 @@ CLASS_MUTANTS = (
     ),    Mutant(
         name="jit_topological_sort_recurses",
         stage="03",
-        path="ember/jit/_trace.py",
+        path="ember/jit/_graph.py",
         old="""    stack = [(root, False) for root in roots]
     while stack:
         node, expanded = stack.pop()
