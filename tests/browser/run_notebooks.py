@@ -186,7 +186,11 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
     source = nbformat.read(notebook, as_version=4)
     started = time.monotonic()
     # A JupyterLab workspace of its own per notebook: no tab of the previous one comes back.
-    page.goto(f"{base}/lab/workspaces/{name}/tree/{rel}?token={token}")
+    # Generous limits: on a busy 2-core machine JupyterLab's first page load alone can take
+    # over a minute.
+    page.set_default_timeout(180_000)
+    page.goto(f"{base}/lab/workspaces/{name}/tree/{rel}?token={token}",
+              wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_selector(
         ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
@@ -231,6 +235,7 @@ def _save(run: NotebookRun, path: Path) -> None:
 def run_mode(mode: str, stages: list[str], out: Path, timeout: float,
              screenshots: Path | None) -> list[NotebookRun]:
     """Build the workspace of ``mode`` and run the notebooks of ``stages`` in it."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     root = out / mode
@@ -251,6 +256,10 @@ def run_mode(mode: str, stages: list[str], out: Path, timeout: float,
                     try:
                         run = run_notebook(page, base, token, workspace, notebook, mode,
                                            timeout, picture)
+                    except PlaywrightError as err:  # one page that failed; the next may not
+                        first = str(err).strip().splitlines()[0]
+                        run = NotebookRun(notebook.stem, mode, [], failure=f"browser: {first}")
+                        run.problems = judge(run)
                     finally:
                         page.close()
                         _shut_down_kernels(base, token)
