@@ -191,7 +191,7 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
     page.set_default_timeout(180_000)
     page.goto(f"{base}/lab/workspaces/{name}/tree/{rel}?token={token}",
               wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=300_000)
     page.wait_for_selector(
         ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=180_000)
