@@ -1,6 +1,7 @@
 # Ember: every command in the README. Each target bootstraps .venv itself.
 #   make demo   build the handout and grade three sample submissions
 #   make test   the project's whole test suite (what CI runs)
+#   make browser-test  every handout notebook run in JupyterLab in headless Chromium
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,11 +12,11 @@ export PYTHONHASHSEED := 0
 SUBMISSIONS ?= submissions
 OUT ?= build
 
-.PHONY: help demo test lab release handout grade formgrader feedback bench lint clean
+.PHONY: help demo test browser-test lab release handout grade formgrader feedback bench lint clean
 
 help:
 	@echo "make demo | test | lab | release | handout | grade SUBMISSIONS=dir | formgrader |"
-	@echo "     feedback | bench | lint | clean"
+	@echo "     feedback | bench | browser-test | lint | clean"
 
 # The course environment (what students need).
 $(VENV)/.course: pyproject.toml
@@ -35,6 +36,19 @@ test: $(VENV)/.oracle
 	$(PY) -m autograder release --check
 	$(PY) -m autograder verify
 	$(PY) -m pytest tests -p no:cacheprovider
+
+# The browser's driver (playwright drives Debian's chromium and never downloads a browser).
+$(VENV)/.browser: $(VENV)/.course
+	$(PY) -m pip install --quiet --disable-pip-version-check "playwright>=1.40"
+	touch $@
+
+# Every handout notebook, Run All in a real JupyterLab in headless Chromium, twice: on the
+# reference framework (no red output, every check PASSED) and on the blank handout (Run All
+# reaches the end, every check says what to implement first). Not part of `make test`.
+# SCREENSHOTS=docs/screenshots refreshes the README's pictures.
+SCREENSHOTS ?= $(OUT)/browser/screenshots
+browser-test: $(VENV)/.browser
+	$(PY) tests/browser/run_notebooks.py --mode both --out $(OUT)/browser --screenshots $(SCREENSHOTS)
 
 # Rooted at the workspace so that framework/ opens beside the notebooks.
 lab: $(VENV)/.course

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .runner import Limits, RunResult, run_tests
 from .stages import HIDDEN, get_stage
+from .unimplemented import stubs_named
 from .workspace import find_framework
 
 #: Set by the grader: the folder of the reports of its own runs (see the module docstring).
@@ -39,6 +40,10 @@ def _summary(stage: str, group: str, result: RunResult, shown: int = 15,
     )
     # Hidden tests: names of what failed, but no assertion text that would reveal them.
     body = result.report(detail=group != HIDDEN, shown=shown)
+    if group != HIDDEN:
+        # A blank or half-done framework fails mostly on stubs: say which, before the list.
+        todo = stubs_named([t.message for t in result.tests if t.outcome in ("failed", "error")])
+        body = f"{todo}\n{body}" if todo else body
     if traceback and group != HIDDEN:
         body += "\n--- pytest output ---\n" + result.output.strip()
     elif result.problem and not result.tests and group != HIDDEN:

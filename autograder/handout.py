@@ -28,7 +28,8 @@ TREES = ("framework", "course/release", "course/data")
 #: The public part of the autograder package (paths under ``autograder/``).
 AUTOGRADER_FILES = (
     "__init__.py", "__main__.py", "cli.py", "check.py", "processes.py", "runner.py",
-    "sandbox.py", "workspace.py", "stages.py", "submissions.py", "submit.py",
+    "sandbox.py", "workspace.py", "unimplemented.py", "stages.py", "submissions.py",
+    "submit.py",
     "suites/__init__.py", "suites/plugin.py",
     "suites/helpers.py", "suites/pytest.ini", "remote/__init__.py", "remote/client.py",
     "remote/codec.py", "remote/proxies.py", "remote/shipping.py", "remote/wire.py",

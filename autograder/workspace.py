@@ -5,6 +5,9 @@ working directory to the nearest folder that holds ``framework/ember`` and impor
 from there, so a notebook graded inside ``autograded/<student>/<assignment>/`` (where the
 grader copied that student's ``framework/``) uses the student's code, never the
 repository's. The reference lives in ``solutions/ember``, a name this search never matches.
+
+In a notebook it also installs :mod:`autograder.unimplemented`: an example cell that reaches
+a function the student has not written prints one line naming it, and "Run All" goes on.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ def use_framework(start: str | os.PathLike[str] | None = None) -> ModuleType:
 
     Puts that folder first on ``sys.path``, forgets any ``ember`` already imported (a
     re-run of the setup cell picks up edits), imports it and checks where it came from.
+    In an IPython kernel outside grading it then installs the one-line report of stubs
+    (:func:`autograder.unimplemented.install`).
 
     Raises:
         FileNotFoundError: no ``framework/ember`` above the working directory.
@@ -87,4 +92,7 @@ def use_framework(start: str | os.PathLike[str] | None = None) -> ModuleType:
             f"'{PACKAGE}' was imported from {origin}, not from {framework}. "
             f"Uninstall the other copy (pip uninstall {PACKAGE}) or restart the kernel."
         )
+    from .unimplemented import install
+
+    install()
     return module
