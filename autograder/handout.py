@@ -15,7 +15,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .markers import region_texts, strip_solutions
+from .markers import omit_reference_only, region_texts, strip_solutions
 from .release import ReleaseError, ignore_junk, repo_root, tree_files
 
 #: Top-level files of the repository that go to students as they are.
@@ -110,7 +110,8 @@ def _lines(text: str) -> set[str]:
 
 
 def solution_lines(root: Path) -> set[str]:
-    """Stripped lines (>= MIN_LINE chars) of solution regions that the stubs never contain."""
+    """Stripped lines (>= MIN_LINE chars) of solution regions and reference-only blocks that
+    the stubs never contain."""
     inside: set[str] = set()
     stubs: list[str] = []
     solutions = root / "solutions"
@@ -118,6 +119,9 @@ def solution_lines(root: Path) -> set[str]:
         text = path.read_text(encoding="utf-8")
         for region in region_texts(text, str(path)):
             inside |= {line for line in _lines(region) if len(line) >= MIN_LINE}
+        # Reference-only blocks: the lines the student's copy leaves out.
+        inside |= {line for line in _lines(text) - _lines(omit_reference_only(text, None))
+                   if len(line) >= MIN_LINE}
         stubs.append(strip_solutions(text, None, str(path)))
     for notebook in sorted((root / "course" / "source").rglob("*.ipynb")):
         inside |= _notebook_solution_lines(notebook)

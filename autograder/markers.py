@@ -20,6 +20,15 @@ The second line is computed, never written by hand: it names every variable (and
 reads, so a stub never leaves a student to guess what the code below expects.
 Everything outside the regions is copied verbatim. Malformed markers are errors, never
 silently copied: a marker that reaches the handout would leak the solution.
+
+Reference-only blocks are given code that would answer a stage's exercises (the
+tensor-level derivatives of ``create_graph=True`` restate the stage-02 formulas); they
+have no stub and are left out of the student's copy while their stage is unsolved::
+
+    ### BEGIN REFERENCE ONLY 02
+    @staticmethod
+    def tensor_backward(ctx, grad): ...
+    ### END REFERENCE ONLY
 """
 
 from __future__ import annotations
@@ -35,6 +44,9 @@ END = re.compile(r"^(?P<indent>[ \t]*)### END SOLUTION\s*$")
 STAGE = re.compile(r"^ (?P<stage>\d{2})\s*$")
 #: Text that must never survive stripping (checked line by line, case-sensitive).
 MARKER_WORDS = ("BEGIN SOLUTION", "END SOLUTION")
+REFERENCE_BEGIN = re.compile(r"^[ \t]*### BEGIN REFERENCE ONLY (?P<stage>\d{2})\s*$")
+REFERENCE_END = re.compile(r"^[ \t]*### END REFERENCE ONLY\s*$")
+REFERENCE_WORDS = ("BEGIN REFERENCE ONLY", "END REFERENCE ONLY")
 
 
 class MarkerError(ValueError):
@@ -196,6 +208,46 @@ def stub_lines(region: Region) -> list[str]:
     return [region.indent + line for line in lines]
 
 
+def omit_reference_only(text: str, solved_upto: int | None = None,
+                        name: str = "<text>") -> str:
+    """Drop each reference-only block of a stage above ``solved_upto`` (all when None).
+
+    Blocks of solved stages keep their code and lose only their marker lines. Where a
+    dropped block sat between two blank lines, one of them goes too.
+
+    Example:
+        >>> src = "x = 1\\n### BEGIN REFERENCE ONLY 02\\ny = 2\\n### END REFERENCE ONLY\\n"
+        >>> print(omit_reference_only(src), end="")
+        x = 1
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    open_at: tuple[int, bool] | None = None  # (line, kept)
+    for number, line in enumerate(lines, start=1):
+        begin, end = REFERENCE_BEGIN.match(line), REFERENCE_END.match(line)
+        if begin:
+            if open_at is not None:
+                raise _fail(name, number, "nested BEGIN REFERENCE ONLY")
+            kept = solved_upto is not None and int(begin.group("stage")) <= solved_upto
+            open_at = (number, kept)
+        elif end:
+            if open_at is None:
+                raise _fail(name, number, "END REFERENCE ONLY without a BEGIN REFERENCE ONLY")
+            if not open_at[1] and out and not out[-1].strip() and (
+                    number == len(lines) or not lines[number].strip()):
+                out.pop()
+            open_at = None
+        elif any(word in line for word in REFERENCE_WORDS):
+            raise _fail(name, number, "malformed marker; write exactly "
+                        "'### BEGIN REFERENCE ONLY NN' or '### END REFERENCE ONLY'")
+        elif open_at is None or open_at[1]:
+            out.append(line)
+    if open_at is not None:
+        raise _fail(name, open_at[0], "BEGIN REFERENCE ONLY without an END REFERENCE ONLY")
+    result = "\n".join(out)
+    return result + "\n" if text.endswith("\n") and out else result
+
+
 def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<text>",
                     keep: Callable[[Region], bool] | None = None) -> str:
     """Replace each region of a stage above ``solved_upto`` (all when None) with a stub.
@@ -213,6 +265,7 @@ def strip_solutions(text: str, solved_upto: int | None = None, name: str = "<tex
             # ---- end of your code (stage 01) ----
         <BLANKLINE>
     """
+    text = omit_reference_only(text, solved_upto, name)
     lines = text.splitlines()
     out: list[str] = []
     cursor = 0

@@ -59,6 +59,49 @@ def test_keep_predicate_solves_single_regions():
     assert "Stage 01: implement Tensor.view" in out and "return x" in out
 
 
+REFERENCE_ONLY = '''class Op:
+    def backward(self, g):
+        ### BEGIN SOLUTION 02
+        return g * 2
+        ### END SOLUTION
+
+    ### BEGIN REFERENCE ONLY 02
+    def tensor_backward(self, g):
+        return g.mul(2)  # restates the exercise
+    ### END REFERENCE ONLY
+
+
+def after():
+    return 1
+'''
+
+
+def test_reference_only_blocks_leave_the_students_copy_until_their_stage_is_solved():
+    stub = strip_solutions(REFERENCE_ONLY)
+    assert "tensor_backward" not in stub and "REFERENCE" not in stub
+    assert "\n\n\n\ndef after" not in stub  # the block's blank line went with it
+    compile(stub, "stub", "exec")
+    solved = strip_solutions(REFERENCE_ONLY, solved_upto=2)
+    assert "return g.mul(2)  # restates the exercise" in solved and "REFERENCE" not in solved
+    assert strip_solutions(REFERENCE_ONLY, solved_upto=1).count("tensor_backward") == 0
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("### BEGIN REFERENCE ONLY 02\nx = 1\n", "without an END"),
+    ("x = 1\n### END REFERENCE ONLY\n", "without a BEGIN"),
+    ("### BEGIN REFERENCE ONLY\nx = 1\n### END REFERENCE ONLY\n", "malformed marker"),
+])
+def test_malformed_reference_only_markers_are_errors(bad, message):
+    with pytest.raises(MarkerError, match=message):
+        strip_solutions(bad, name="ops.py")
+
+
+def test_the_leak_check_knows_the_reference_only_lines():
+    lines = handout.solution_lines(REPO)
+    assert "return grad_a, grad_b" not in lines  # given code, in the stubs too
+    assert any("tensor_backward" in line for line in lines)
+
+
 def test_region_metadata():
     regions = find_regions(METHOD)
     assert [(r.stage, r.qualname, r.indent) for r in regions] == [

@@ -51,11 +51,6 @@ class Cast(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Cast.backward")
         # ---- end of your code (stage 02) ----
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
-        """``backward`` in tensor ops (``create_graph=True``): cast back."""
-        return _cast(grad, from_numpy_dtype(ctx.dtype)), None
-
 
 def _cast(input: Tensor, dt: dtype, copy: bool = False) -> Tensor:
     if input._data.dtype == dt.numpy and not copy:

@@ -127,19 +127,6 @@ class Pow(ArrayFunction):
         # ---- end of your code (stage 02) ----
         return grad_a, grad_b
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any]:
-        """``backward`` in tensor ops (``create_graph=True``), with the same two rules at 0."""
-        a, b = (_constant(v, grad) for v in ctx.saved_tensors)  # 2 ** t, t ** 2: numbers
-        needs_a, needs_b = ctx.needs_input_grad[:2]
-        grad_a = grad_b = None
-        with quiet(None):
-            if needs_a:
-                grad_a = grad * where(b == 0, 0.0, b * a ** (b - 1))
-            if needs_b:
-                grad_b = grad * where((a == 0) & (b >= 0), 0.0, a ** b * a.log())
-        return grad_a, grad_b
-
 
 def _constant(value: Any, like: Tensor) -> Tensor:
     """A number saved by ``forward`` as a 0-dim tensor of ``like``'s dtype (no gradient)."""
@@ -223,15 +210,6 @@ class Where(ArrayFunction):
         # ---- your code (stage 02): Where.backward ----
         raise NotImplementedError("Stage 02: implement Where.backward")
         # ---- end of your code (stage 02) ----
-
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any, None]:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        (condition,) = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad[:2]
-        grad_a = where(condition, grad, 0.0) if needs_a else None
-        grad_b = where(condition, 0.0, grad) if needs_b else None
-        return grad_a, grad_b, None
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:

@@ -69,26 +69,6 @@ class MatMul(ArrayFunction):
         # ---- end of your code (stage 02) ----
         return grad_a, grad_b
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any]:
-        """``backward`` in tensor ops (``create_graph=True``); the engine sums batch dims."""
-        a, b = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad[:2]
-        if a.dim() == 1 and b.dim() == 1:
-            return (grad * b if needs_a else None), (grad * a if needs_b else None)
-        rows = a.unsqueeze(0) if a.dim() == 1 else a
-        cols = b.unsqueeze(1) if b.dim() == 1 else b
-        grad = grad.unsqueeze(-2) if a.dim() == 1 else grad
-        grad = grad.unsqueeze(-1) if b.dim() == 1 else grad
-        grad_a = grad_b = None
-        if needs_a:
-            grad_a = grad @ cols.transpose(-1, -2)
-            grad_a = grad_a.squeeze(-2) if a.dim() == 1 else grad_a
-        if needs_b:
-            grad_b = rows.transpose(-1, -2) @ grad
-            grad_b = grad_b.squeeze(-1) if b.dim() == 1 else grad_b
-        return grad_a, grad_b
-
 
 def _run(input: Tensor, other: Tensor) -> Tensor:
     """Run ``MatMul`` on two checked tensors (fast path without a graph, like ``binary``)."""

@@ -134,12 +134,6 @@ class Permute(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Permute.backward")
         # ---- end of your code (stage 02) ----
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
-        """``backward`` in tensor ops (``create_graph=True``): permuted back."""
-        dims = ctx.dims
-        return grad.permute(sorted(range(len(dims)), key=dims.__getitem__)), None
-
 
 class Transpose(Permute):
     """``transpose(dim0, dim1)``: a ``Permute`` that swaps two dimensions.
@@ -174,11 +168,6 @@ class Expand(ArrayFunction):
         # ---- your code (stage 02): Expand.backward ----
         raise NotImplementedError("Stage 02: implement Expand.backward")
         # ---- end of your code (stage 02) ----
-
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        return sum_to(grad, ctx.shape), None
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:

@@ -66,12 +66,6 @@ class Abs(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Abs.backward")
         # ---- end of your code (stage 02) ----
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        (a,) = ctx.saved_tensors
-        return grad * a.sign()
-
 
 class Exp(ArrayFunction):
     """``e^a``; d/da = e^a, which is the output: backward reuses it instead of recomputing."""
@@ -153,12 +147,6 @@ class Sin(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Sin.backward")
         # ---- end of your code (stage 02) ----
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        (a,) = ctx.saved_tensors
-        return grad * a.cos()
-
 
 class Cos(ArrayFunction):
     """``cos a``; d/da = -sin a."""
@@ -177,12 +165,6 @@ class Cos(ArrayFunction):
         # ---- your code (stage 02): Cos.backward ----
         raise NotImplementedError("Stage 02: implement Cos.backward")
         # ---- end of your code (stage 02) ----
-
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        (a,) = ctx.saved_tensors
-        return -grad * a.sin()
 
 
 class Tanh(ArrayFunction):
@@ -248,17 +230,6 @@ class Relu(ArrayFunction):
         raise NotImplementedError("Stage 02: implement Relu.backward")
         # ---- end of your code (stage 02) ----
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
-        """``backward`` in tensor ops (``create_graph=True``).
-
-        The step 1[a > 0] is written ``relu(sign(a))`` rather than ``a > 0`` so that, as in
-        PyTorch, the gradient stays connected to ``a``: its derivative there is 0, and a
-        parameter behind ``a`` gets a zero gradient rather than none.
-        """
-        (a,) = ctx.saved_tensors
-        return grad * a.sign().relu()
-
 
 class Sign(ArrayFunction):
     """-1, 0 or 1 by the sign of ``a``; gradient 0."""
@@ -274,11 +245,6 @@ class Sign(ArrayFunction):
         # ---- your code (stage 02): Sign.backward ----
         raise NotImplementedError("Stage 02: implement Sign.backward")
         # ---- end of your code (stage 02) ----
-
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> Any:
-        """``backward`` for ``create_graph=True``: a constant zero."""
-        return get_array_module(grad._data).zeros_like(grad._data)
 
 
 class Clamp(ArrayFunction):

@@ -97,12 +97,14 @@ class Sum(ArrayFunction):
         return expand_reduced(grad, shape, axes, keepdim), None, None, None
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None, None, None]:
         """``backward`` in tensor ops (``create_graph=True``)."""
         shape, dtype, axes, keepdim = ctx.reduced
         grad = grad.to(from_numpy_dtype(dtype))  # sum(dtype=...): the input's dtype again
         return _expand_reduced_tensor(grad, shape, axes, keepdim), None, None, None
+    ### END REFERENCE ONLY
 
 
 class Mean(ArrayFunction):
@@ -131,20 +133,24 @@ class Mean(ArrayFunction):
         return expand_reduced(grad / count, shape, axes, keepdim), None, None
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None, None]:
         """``backward`` in tensor ops (``create_graph=True``)."""
         shape, axes, keepdim = ctx.reduced
         count = _count(shape, range(len(shape)) if axes is None else axes) or 1
         return _expand_reduced_tensor(grad / count, shape, axes, keepdim), None, None
+    ### END REFERENCE ONLY
 
 
+### BEGIN REFERENCE ONLY 02
 def _expand_reduced_tensor(grad: Tensor, shape: tuple[int, ...], axes: Any,
                            keepdim: bool) -> Tensor:
     """``expand_reduced`` with tensor ops: reduced dims back as size 1, then expanded."""
     if not keepdim and axes is not None:
         grad = grad.reshape(tuple(1 if i in axes else s for i, s in enumerate(shape)))
     return grad.expand(shape) if tuple(grad.shape) != tuple(shape) else grad
+### END REFERENCE ONLY
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:

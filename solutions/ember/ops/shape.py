@@ -153,11 +153,13 @@ class Permute(ArrayFunction):
         return grad.transpose(inverse), None
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
         """``backward`` in tensor ops (``create_graph=True``): permuted back."""
         dims = ctx.dims
         return grad.permute(sorted(range(len(dims)), key=dims.__getitem__)), None
+    ### END REFERENCE ONLY
 
 
 class Transpose(Permute):
@@ -194,10 +196,12 @@ class Expand(ArrayFunction):
         return sum_to_shape(grad, ctx.shape), None
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Tensor, None]:
         """``backward`` in tensor ops (``create_graph=True``)."""
         return sum_to(grad, ctx.shape), None
+    ### END REFERENCE ONLY
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:

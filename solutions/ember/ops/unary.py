@@ -59,11 +59,13 @@ class Abs(ArrayFunction):
         return grad * xp.sign(a)
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
         """``backward`` in tensor ops (``create_graph=True``)."""
         (a,) = ctx.saved_tensors
         return grad * a.sign()
+    ### END REFERENCE ONLY
 
 
 class Exp(ArrayFunction):
@@ -148,11 +150,13 @@ class Sin(ArrayFunction):
         return grad * xp.cos(a)
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
         """``backward`` in tensor ops (``create_graph=True``)."""
         (a,) = ctx.saved_tensors
         return grad * a.cos()
+    ### END REFERENCE ONLY
 
 
 class Cos(ArrayFunction):
@@ -173,11 +177,13 @@ class Cos(ArrayFunction):
         return -grad * xp.sin(a)
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
         """``backward`` in tensor ops (``create_graph=True``)."""
         (a,) = ctx.saved_tensors
         return -grad * a.sin()
+    ### END REFERENCE ONLY
 
 
 class Tanh(ArrayFunction):
@@ -247,6 +253,7 @@ class Relu(ArrayFunction):
         return grad * (a > 0)
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> Tensor:
         """``backward`` in tensor ops (``create_graph=True``).
@@ -257,6 +264,7 @@ class Relu(ArrayFunction):
         """
         (a,) = ctx.saved_tensors
         return grad * a.sign().relu()
+    ### END REFERENCE ONLY
 
 
 class Sign(ArrayFunction):
@@ -274,10 +282,12 @@ class Sign(ArrayFunction):
         return get_array_module(grad).zeros_like(grad)
         ### END SOLUTION
 
+    ### BEGIN REFERENCE ONLY 02
     @staticmethod
     def tensor_backward(ctx: Context, grad: Tensor) -> Any:
         """``backward`` for ``create_graph=True``: a constant zero."""
         return get_array_module(grad._data).zeros_like(grad._data)
+    ### END REFERENCE ONLY
 
 
 class Clamp(ArrayFunction):

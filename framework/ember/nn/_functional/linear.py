@@ -51,17 +51,6 @@ class Addmm(ArrayFunction):
         # ---- end of your code (stage 04) ----
         return grad_x, grad_w, grad_b
 
-    @staticmethod
-    def tensor_backward(ctx: Context, grad: Tensor) -> tuple[Any, Any, Any]:
-        """``backward`` in tensor ops (``create_graph=True``)."""
-        x, w = ctx.saved_tensors
-        needs_x, needs_w, needs_b = ctx.needs_input_grad
-        g2 = grad.reshape(-1, w.shape[0])
-        grad_x = grad @ w if needs_x else None
-        grad_w = g2.t() @ x.reshape(-1, w.shape[1]) if needs_w else None
-        grad_b = g2.sum(dim=0) if needs_b else None
-        return grad_x, grad_w, grad_b
-
 
 class Mm(Addmm):
     """``x @ Wᵀ`` without a bias (PyTorch names this node ``MmBackward0``)."""
