@@ -32,10 +32,12 @@ $(VENV)/.oracle: $(VENV)/.course
 demo: $(VENV)/.course
 	$(PY) -m autograder demo --out $(OUT)/demo
 
+# The tests run on every core (pytest-xdist); the tests that share one expensive
+# module-scoped run are kept on one worker (xdist_group).
 test: $(VENV)/.oracle
 	$(PY) -m autograder release --check
 	$(PY) -m autograder verify
-	$(PY) -m pytest tests -p no:cacheprovider
+	$(PY) -m pytest tests -p no:cacheprovider -n auto --dist loadgroup
 
 # The browser's driver (playwright drives Debian's chromium and never downloads a browser).
 $(VENV)/.browser: $(VENV)/.course

@@ -14,6 +14,9 @@ from autograder.grader import GradeOptions, grade
 from autograder.reports import StageGrade, StudentGrade, table
 from autograder.submissions import SubmissionLimits, UnsafeSubmission, collect, safe_extract
 
+# One module-scoped run feeds every test here: under xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("grader")
+
 
 def _tiny():
     spec = importlib.util.spec_from_file_location(

@@ -30,6 +30,9 @@ from autograder import release
 from autograder.grader import GradeOptions, grade
 from autograder.sandbox import choose_tier
 
+# One module-scoped run feeds every test here: under xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("hostile")
+
 TOKEN = f"hostile-{uuid.uuid4().hex[:12]}"  # names the processes the corpus starts
 ENV_TOKEN = f"grader-secret-{uuid.uuid4().hex[:12]}"  # only in the grader's environment
 

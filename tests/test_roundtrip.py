@@ -19,6 +19,9 @@ from autograder.handout import build_handout
 from autograder.samples import build_samples, load_recipe
 from autograder.stages import STAGES
 
+# One module-scoped run feeds every test here: under xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("roundtrip")
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

@@ -29,6 +29,9 @@ import pytest
 
 from autograder.stages import STAGES
 
+# One module-scoped run feeds every test here: under xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("suite_coverage")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Public functions no graded test calls directly (``ember.`` left out of the names).
