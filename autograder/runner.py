@@ -126,6 +126,13 @@ class RunResult:
     output: str = ""
     tier: str = ""
 
+    def _ipython_display_(self) -> None:  # IPython calls this instead of displaying
+        """Show nothing in a notebook: ``check`` has printed the report already.
+
+        A check cell's last expression is ``check(...)``, whose result Jupyter would
+        otherwise display as a long ``RunResult(tests=[...])`` under the report.
+        """
+
     def count(self, outcome: str) -> int:
         """How many tests ended with ``outcome``."""
         return sum(1 for t in self.tests if t.outcome == outcome)

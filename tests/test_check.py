@@ -218,3 +218,20 @@ def test_the_test_command_runs_one_test_and_ends_with_a_summary(tmp_path, monkey
     assert err.startswith(
         "error: stage 01 has no test group 'nosuch'; its groups: tensor, creation")
     assert "hidden" not in err
+
+
+def test_a_passing_check_cell_shows_only_its_report_in_a_notebook():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograder.runner import RunResult, TestOutcome
+
+    shell = InteractiveShell.instance()
+    try:
+        # What a Jupyter kernel sends as the cell's result: nothing for a RunResult (the
+        # report is printed already), its repr for anything else.
+        result = RunResult(tests=[TestOutcome(nodeid="t", outcome="passed")])
+        assert shell.display_formatter.format(result) == ({}, {})
+        assert shell.display_formatter.format(result.tests[0])[0]["text/plain"].startswith(
+            "TestOutcome(")
+    finally:
+        InteractiveShell.clear_instance()
