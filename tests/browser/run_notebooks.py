@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -163,19 +164,50 @@ def _shut_down_kernels(base: str, token: str) -> None:
         _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
 
 
-def _wait_until_done(page, timeout: float, settle: int = 3) -> None:
-    """Wait until the kernel has run something and is idle with no cell queued."""
-    deadline, quiet, started = time.monotonic() + timeout, 0, time.monotonic()
+def _run_all(page) -> None:
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+
+
+def _wait_until_done(page, timeout: float, settle: int = 3, retry_after: float = 45) -> None:
+    """Wait until the kernel has run something and is idle with no cell queued.
+
+    Nothing is done before some cell shows an execution count. A page can report its
+    kernel idle before the kernel is connected, and then the first "Run All Cells" runs
+    nothing: when no cell has run after ``retry_after`` seconds, the menu is used once more.
+    """
+    deadline, quiet, started, retried = time.monotonic() + timeout, 0, time.monotonic(), False
     while time.monotonic() < deadline:
         state = page.evaluate(BUSY)
         busy = state["status"] != "idle" or state["queued"]
-        # Right after the click the prompts may not have changed yet: not done before any ran.
-        begun = state["counted"] or time.monotonic() - started > 30
+        begun = bool(state["counted"])
+        if not begun and not busy and not retried and time.monotonic() - started > retry_after:
+            _run_all(page)
+            retried = True
         quiet = 0 if busy or not begun else quiet + 1
         if quiet >= settle:
             return
         time.sleep(1)
-    raise TimeoutError(f"the kernel was still busy after {timeout:.0f} s")
+    raise TimeoutError(f"the kernel was still busy (or never started) after {timeout:.0f} s")
+
+
+def _saved_execution_counts(page, base: str, token: str, rel: str,
+                            timeout: float = 60) -> list[int | None]:
+    """Each cell's execution count, from the notebook as JupyterLab saves it (Ctrl+S).
+
+    The page shows no prompt for a cell whose input is collapsed (the drawing helpers), so
+    whether such a cell ran is read from the saved file. Empty when the save never lands.
+    """
+    path = "/api/contents/" + urllib.parse.quote(rel)
+    before = _api(base, token, path + "?content=0")["last_modified"]
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        model = _api(base, token, path + "?content=1")
+        if model["last_modified"] != before:
+            return [cell.get("execution_count") for cell in model["content"]["cells"]]
+        time.sleep(1)
+    return []
 
 
 def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, mode: str,
@@ -195,14 +227,14 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
     page.wait_for_selector(
         ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=180_000)
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    _run_all(page)
     failure = ""
     try:
         _wait_until_done(page, timeout)
     except TimeoutError as err:
         failure = str(err)
     shown = page.evaluate(READ_CELLS)
+    counts = _saved_execution_counts(page, base, token, rel)
     if len(shown) != len(source.cells):
         failure = failure or (f"the page shows {len(shown)} cells, "
                               f"the notebook has {len(source.cells)}")
@@ -212,7 +244,10 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
             continue
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         outputs = tuple(Output(o["mime"], o["text"]) for o in seen["outputs"])
-        cells.append(Cell(index, grade_id, seen["prompt"], outputs))
+        prompt = seen["prompt"]
+        if not prompt and index < len(counts) and counts[index] is not None:
+            prompt = f"[{counts[index]}]:"  # a collapsed input shows no prompt on the page
+        cells.append(Cell(index, grade_id, prompt, outputs))
     if screenshot is not None:
         # The first screen: the notebook scrolled back to its title.
         page.evaluate("() => document.querySelectorAll('.jp-NotebookPanel .jp-WindowedPanel-outer')"
