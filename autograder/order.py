@@ -167,7 +167,8 @@ class IncrementalFramework:
 
     ``write(solved_upto, keep)`` gives the same files as
     :func:`autograder.release.build_framework` (stages ``<= solved_upto`` solved) with the
-    regions for which ``keep(file, region)`` is true solved too.
+    regions for which ``keep(file, region)`` is true solved too; ``keep`` may read a
+    region's stage and qualified name, not its lines.
     """
 
     def __init__(self, src: Path, dest: Path) -> None:
@@ -195,9 +196,10 @@ class IncrementalFramework:
             solved = tuple(int(r.stage) <= solved_upto or keep(rel, r) for r in regions)
             if self._written.get(rel) == solved:
                 continue
-            kept = {(r.begin, r.qualname) for r in regions if keep(rel, r)}
+            # ``keep`` reads a region's stage and name only, never its line: strip_solutions
+            # finds its regions after the reference-only blocks are gone, so lines shift.
             stubbed = strip_solutions(text, solved_upto, rel,
-                                      keep=lambda r, kept=kept: (r.begin, r.qualname) in kept)
+                                      keep=lambda r, rel=rel: keep(rel, r))
             # The header lists the stubbed regions of stages above solved_upto (kept ones too:
             # it is a comment, and the proof never reads it).
             header = ownership_header(text, solved_upto, rel)

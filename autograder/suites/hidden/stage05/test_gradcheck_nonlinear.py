@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember.autograd import Function, gradcheck
+from ember.autograd import Function, gradcheck, gradgradcheck
 from ember.autograd.gradcheck import GradcheckError
 
 #: A non-symmetric 3×3 map (so J and Jᵀ differ).
@@ -70,6 +70,30 @@ class _ScaleBySumDiagonalOnly(_ScaleBySum):
         return grad_output * (x.sum() + x)
 
 
+class _Cube(Function):
+    """y = x³; backward 3x²·g in tensor ops, so it is differentiable again (right)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return 3 * x * x * grad_output
+
+
+class _CubeThroughNumPy(_Cube):
+    """The same forward; backward leaves the graph through NumPy, so its first derivative
+    is right but its own derivative in ``x`` is lost (wrong for double backward)."""
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return ember.tensor(3 * x.detach().numpy() ** 2) * grad_output
+
+
 def test_gradcheck_accepts_a_right_non_symmetric_map_and_rejects_its_transpose():
     assert gradcheck(_Map.apply, (_x(),)) is True, (
         "gradcheck rejected a correct backward (Aᵀ g) of y = A x with a non-symmetric A: is "
@@ -96,3 +120,12 @@ def test_gradcheck_accepts_a_non_square_map():
         return ember.tensor(wide, dtype=ember.float64) @ t
 
     assert gradcheck(right, (_x(3, 4),)) is True, "y = W x with a 2×4 W (ember's own backward)"
+
+
+def test_gradgradcheck_sees_a_backward_that_leaves_the_graph():
+    assert gradgradcheck(_Cube.apply, (_x(4),)) is True, (
+        "gradgradcheck rejected y = x³ whose backward (3x²·g) is written in tensor ops")
+    assert gradcheck(_CubeThroughNumPy.apply, (_x(4),)) is True, (
+        "the NumPy backward of x³ is right at first order, so gradcheck must accept it")
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):
+        gradgradcheck(_CubeThroughNumPy.apply, (_x(4),))
