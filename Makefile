@@ -37,7 +37,7 @@ demo: $(VENV)/.course
 test: $(VENV)/.oracle
 	$(PY) -m autograder release --check
 	$(PY) -m autograder verify
-	$(PY) -m pytest tests -p no:cacheprovider -n auto --dist loadgroup
+	$(PY) -m pytest tests -p no:cacheprovider -n auto --dist loadgroup --durations=15
 
 # The browser's driver (playwright drives Debian's chromium and never downloads a browser).
 $(VENV)/.browser: $(VENV)/.course

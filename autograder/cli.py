@@ -40,13 +40,24 @@ def cmd_handout(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     """Autograde every submission in SUBMISSIONS."""
     from .grader import GradeOptions, grade
+    from .shards import Shard
 
     if not Path(args.submissions).is_dir():
         print(f"error: {args.submissions} is not a folder; put one folder or .zip per "
               "student in it", file=sys.stderr)
         return 2
-    options = GradeOptions(cell_timeout=args.cell_timeout, jobs=args.jobs)
+    options = GradeOptions(cell_timeout=args.cell_timeout, jobs=args.jobs,
+                           shard=Shard.parse(args.shard) if args.shard else None)
     grade(Path(args.submissions), Path(args.out), options)
+    print(f"grades: {Path(args.out) / 'grades.csv'}\nreport: {Path(args.out) / 'report.json'}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Join the outputs of 'grade --shard i/n' (every i) into one grading run."""
+    from .grader import merge
+
+    merge([Path(folder) for folder in args.shards], Path(args.out))
     print(f"grades: {Path(args.out) / 'grades.csv'}\nreport: {Path(args.out) / 'report.json'}")
     return 0
 
@@ -179,6 +190,12 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--cell-timeout", type=int, default=300)
     grade.add_argument("--jobs", type=int, default=default_jobs(),
                        help="students graded at once (default: CPU count, at most 4)")
+    grade.add_argument("--shard", metavar="I/N",
+                       help="grade only slice I of N of the class (submissions in name order, "
+                       "every N-th from the I-th); join the slices with 'merge'")
+    merge = add("merge", cmd_merge)
+    merge.add_argument("shards", nargs="+", help="the --out folders of every 'grade --shard'")
+    merge.add_argument("--out", default="build/grades")
     demo = add("demo", cmd_demo)
     demo.add_argument("--out", default="build/demo")
     demo.add_argument("--jobs", type=int, default=default_jobs())

@@ -28,8 +28,9 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -41,6 +42,7 @@ from .processes import run_nbgrader
 from .release import ReleaseError, build_framework, course_copy, ignore_junk, repo_root
 from .runner import Limits, RunResult
 from .sandbox import choose_tier
+from .shards import Shard, read_manifests, write_manifest
 from .stages import STAGES, Stage
 from .submissions import (
     STUDENT_ID,
@@ -48,6 +50,7 @@ from .submissions import (
     UnsafeSubmission,
     collect,
     copy_tree,
+    entries,
     walk_submission,
 )
 from .verdicts import GradedCell, cell_plan, decide, earned, problems, suspicious
@@ -67,6 +70,7 @@ class GradeOptions:
         jobs: students graded at the same time (each in a private course copy).
         test_timeout: seconds one graded test may take before it is stopped and fails.
         tier: the sandbox tier (:func:`autograder.sandbox.choose_tier` when None).
+        shard: grade only this slice of the class (:mod:`autograder.shards`).
     """
 
     course_dir: Path | None = None
@@ -77,6 +81,7 @@ class GradeOptions:
     jobs: int = 1
     test_timeout: float = 60.0
     tier: str | None = None
+    shard: Shard | None = None
 
 
 def setup_course(out: Path, options: GradeOptions) -> tuple[Path, Path]:
@@ -312,7 +317,7 @@ def grade(submissions_dir: Path, out_dir: Path, options: GradeOptions | None = N
     plans = {stage.name: cell_plan(course / "source" / stage.notebook)
              for stage in options.stages}
     blank = blank_framework(out, options)
-    subs = collect(Path(submissions_dir), out / "unpacked")
+    subs = collect(Path(submissions_dir), out / "unpacked", shard=options.shard)
     gradebook.add_students(db, [s.student for s in subs if STUDENT_ID.match(s.student)])
     for folder in ("work", "private"):
         shutil.rmtree(out / folder, ignore_errors=True)
@@ -332,13 +337,48 @@ def grade(submissions_dir: Path, out_dir: Path, options: GradeOptions | None = N
     for folder in ("work", "private"):
         shutil.rmtree(out / folder, ignore_errors=True)
     names = [s.name for s in options.stages]
-    reports.write_csv(out / "grades.csv", results, names)
-    reports.write_json(out / "report.json", results, isolation)
-    reports.write_suspicious(out / "suspicious.txt", results, isolation)
-    print(reports.table(results, names))
-    notes = reports.zero_reasons(results)
-    if notes:
-        print("\nNot graded, or scored 0 (first reason; report.json has all):\n" + notes)
-    if isolation:
-        print(f"\n{isolation}")
+    if options.shard is not None:
+        write_manifest(out, options.shard,
+                       [student for student, _ in entries(Path(submissions_dir))], names)
+    reports.write_outputs(out, results, names, isolation)
+    return results
+
+
+def merge(shard_dirs: Sequence[Path], out_dir: Path, options: GradeOptions | None = None
+          ) -> list[reports.StudentGrade]:
+    """Join the outputs of ``grade --shard i/n`` for every ``i`` into one grading run.
+
+    Checks first that the folders are the n shards of one class (:mod:`autograder.shards`),
+    then generates a fresh course and gradebook in ``out_dir`` and merges each shard's
+    students into it as :func:`grade` merges its workers: scores from the shard's
+    ``report.json``, the submitted, autograded and feedback folders copied over.
+
+    Returns:
+        Every student's grade, sorted by student id, as :func:`grade` returns them.
+    """
+    shards = [Path(folder).resolve() for folder in shard_dirs]
+    _, stage_names = read_manifests(shards)
+    options = options or GradeOptions()
+    known = {stage.name: stage for stage in options.stages}
+    unknown = [name for name in stage_names if name not in known]
+    if unknown:
+        raise KeyError(f"the shards graded stages this course does not have: {unknown}")
+    options = replace(options, stages=tuple(known[n] for n in stage_names))
+    out = Path(out_dir).resolve()
+    if out in shards:
+        raise ValueError(f"merge --out {out_dir} is one of the shards; choose a new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    course, db = setup_course(out, options)
+    results, warnings = [], set()
+    for folder in shards:
+        graded, isolation = reports.read_json(folder / "report.json")
+        warnings.add(isolation)
+        gradebook.add_students(db, [g.student for g in graded if STUDENT_ID.match(g.student)])
+        for student in graded:
+            if STUDENT_ID.match(student.student):
+                merge_student(course, db, (folder / "course", folder / "gradebook.db"), student)
+        results += graded
+    results.sort(key=lambda g: g.student)
+    isolation = " ".join(sorted(w for w in warnings if w))
+    reports.write_outputs(out, results, stage_names, isolation)
     return results

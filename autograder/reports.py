@@ -63,6 +63,10 @@ class StudentGrade:
         return 100.0 * self.total / self.max_score if self.max_score else 0.0
 
 
+#: ``report.json``'s ``_isolation`` when every student's code ran in the sandbox.
+ISOLATED = "isolated (bwrap)"
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
@@ -91,9 +95,20 @@ def write_json(path: Path, grades: Sequence[StudentGrade], isolation: str = "") 
         }
         for g in grades
     }
-    data["_isolation"] = isolation or "isolated (bwrap)"
+    data["_isolation"] = isolation or ISOLATED
     path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     return path
+
+
+def read_json(path: Path) -> tuple[list[StudentGrade], str]:
+    """The grades and isolation warning a :func:`write_json` file holds (for ``merge``)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    isolation = data.pop("_isolation", "")
+    grades = []
+    for student, fields in sorted(data.items()):
+        stages = {name: StageGrade(**stage) for name, stage in fields["stages"].items()}
+        grades.append(StudentGrade(student, stages, fields.get("problem", "")))
+    return grades, "" if isolation == ISOLATED else isolation
 
 
 def write_suspicious(path: Path, grades: Sequence[StudentGrade], isolation: str = "") -> Path:
@@ -139,3 +154,17 @@ def table(grades: Sequence[StudentGrade], stages: Sequence[str]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def write_outputs(out: Path, grades: Sequence[StudentGrade], stages: Sequence[str],
+                  isolation: str = "") -> None:
+    """Write ``grades.csv``, ``report.json`` and ``suspicious.txt``; print the grade table."""
+    write_csv(out / "grades.csv", grades, stages)
+    write_json(out / "report.json", grades, isolation)
+    write_suspicious(out / "suspicious.txt", grades, isolation)
+    print(table(grades, stages))
+    notes = zero_reasons(grades)
+    if notes:
+        print("\nNot graded, or scored 0 (first reason; report.json has all):\n" + notes)
+    if isolation:
+        print(f"\n{isolation}")

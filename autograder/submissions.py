@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .shards import Shard
+
 #: Folders a workspace may hold that are never part of a submission (environments, caches,
 #: version control): skipped when unpacking and scanning, so a workspace zipped with its
 #: ``.venv`` is graded like one without.
@@ -151,14 +153,20 @@ def find_workspace(folder: Path, depth: int = 2) -> Path | None:
     return None
 
 
-def collect(submissions: Path, unpack_dir: Path, limits: SubmissionLimits = SubmissionLimits()
-            ) -> list[Submission]:
-    """Every student in ``submissions``, sorted by id, zips unpacked into ``unpack_dir``."""
+def entries(submissions: Path) -> list[tuple[str, Path]]:
+    """``(student id, folder or zip)`` for every entry of ``submissions``, in name order."""
+    return [(entry.name[:-4] if entry.suffix.lower() == ".zip" else entry.name, entry)
+            for entry in sorted(Path(submissions).iterdir()) if not entry.name.startswith(".")]
+
+
+def collect(submissions: Path, unpack_dir: Path, limits: SubmissionLimits = SubmissionLimits(),
+            shard: Shard | None = None) -> list[Submission]:
+    """Every student in ``submissions`` (only ``shard``'s slice when given), sorted by id,
+    zips unpacked into ``unpack_dir``."""
     found = []
-    for entry in sorted(Path(submissions).iterdir()):
-        if entry.name.startswith("."):
+    for position, (student, entry) in enumerate(entries(submissions)):
+        if shard is not None and not shard.owns(position):
             continue
-        student = entry.name[:-4] if entry.suffix.lower() == ".zip" else entry.name
         if not STUDENT_ID.match(student):
             found.append(Submission(student, None, "student id has characters nbgrader rejects"))
             continue

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from autograder import gradebook, release
-from autograder.grader import GradeOptions, grade
+from autograder.grader import GradeOptions, grade, merge
 from autograder.reports import StageGrade, StudentGrade, table
+from autograder.shards import MANIFEST, Shard, ShardError
 from autograder.submissions import SubmissionLimits, UnsafeSubmission, collect, safe_extract
 
 # One module-scoped run feeds every test here: under xdist they share one worker.
@@ -54,11 +55,15 @@ def graded(tmp_path_factory):
     with zipfile.ZipFile(subs / "evil.zip", "w") as zf:
         zf.writestr("../../escape.txt", "x")
     out = root / "out"
-    options = GradeOptions(course_dir=root / "course", stages=(stage,),
-                           blank_framework=root / "framework", cell_timeout=10, jobs=2,
-                           test_timeout=5)
-    results = {g.student: g for g in grade(subs, out, options)}
+    results = {g.student: g for g in grade(subs, out, _options(root, stage))}
     return out, stage, results
+
+
+def _options(root: Path, stage, **changes) -> GradeOptions:
+    """How the tiny course is graded (the ``graded`` run and the sharded runs alike)."""
+    return GradeOptions(course_dir=root / "course", stages=(stage,),
+                        blank_framework=root / "framework", cell_timeout=10, jobs=2,
+                        test_timeout=5, **changes)
 
 
 def _stage(results, student) -> StageGrade:
@@ -89,7 +94,11 @@ def test_every_zero_has_a_reason(graded):
     assert "not a valid Jupyter notebook" in _stage(results, "broken").reasons[0]
     assert "missing" in _stage(results, "missing").reasons[0]
     assert any("blank stubs" in r for r in _stage(results, "noframework").reasons)
-    assert any("kernel died" in r for r in _stage(results, "killer").reasons)
+    killed = _stage(results, "killer").reasons
+    assert any("kernel died" in r for r in killed)
+    # Every group's worker exited on import: each says so (the socket closing first is a race
+    # the reason must not show).
+    assert sum("exited with status 1" in r for r in killed) == 3, killed
     assert "rejected" in _stage(results, "evil").reasons[0]
 
 
@@ -104,6 +113,74 @@ def test_outputs_csv_json_and_feedback_without_hidden_tests(graded):
         html = Path(results[student].stages["01_tiny"].feedback).read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "secret-hidden-check" not in html
         assert "double(21)" not in html
+
+
+def _outcome(grade_: StudentGrade) -> dict:
+    """What a grading run decides about a student: everything but timings and file paths."""
+    return {"problem": grade_.problem, "total": grade_.total, "stages": {
+        name: (s.score, s.max_score, s.cells, s.reasons, s.suspicious, s.tier, bool(s.feedback))
+        for name, s in grade_.stages.items()}}
+
+
+def test_shards_merged_give_what_one_run_gives(graded, tmp_path):
+    out, stage, results = graded
+    root = out.parent
+    shards = []
+    for index in (2, 1):  # the order the shards run in or are named in does not matter
+        shard_out = tmp_path / f"shard{index}"
+        graded_here = grade(root / "subs", shard_out, _options(root, stage, shard=Shard(index, 2)))
+        assert len(graded_here) in (len(results) // 2, (len(results) + 1) // 2)
+        shards.append(shard_out)
+    merged = {g.student: g for g in merge(shards, tmp_path / "merged",
+                                          _options(root, stage))}
+    assert sorted(merged) == sorted(results)
+    assert {s: _outcome(g) for s, g in merged.items()} == {
+        s: _outcome(g) for s, g in results.items()}
+    for name in ("grades.csv", "suspicious.txt"):
+        assert (tmp_path / "merged" / name).read_text() == (out / name).read_text(), name
+    for student, grade_ in merged.items():
+        if grade_.problem:
+            continue
+        scores = gradebook.read_scores(tmp_path / "merged" / "gradebook.db", "01_tiny", student)
+        assert scores.score == grade_.total
+        feedback = grade_.stages["01_tiny"].feedback
+        assert not feedback or Path(feedback).is_relative_to(tmp_path / "merged")
+        assert not feedback or Path(feedback).is_file()
+
+
+def test_merge_refuses_shards_that_are_not_one_whole_class(tmp_path):
+    def shard(name, spec, students=("a", "b", "c"), stages=("01_tiny",)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / MANIFEST).write_text(json.dumps(
+            {"shard": spec, "class": list(students), "stages": list(stages)}))
+        return folder
+
+    one, two = shard("one", "1/3"), shard("two", "2/3")
+    cases = {
+        "shards missing: 3/3": [one, two],
+        "shard 2/3 is given twice": [one, two, two],
+        "different submission folders": [one, shard("other", "2/3", students=("a", "b"))],
+        "graded different stages": [one, shard("more", "2/3", stages=("01_tiny", "02_x"))],
+        "is one of 3": [one, shard("halves", "2/2")],
+        "no shard.json": [one, tmp_path],
+    }
+    for message, folders in cases.items():
+        with pytest.raises(ShardError, match=message):
+            merge(folders, tmp_path / "merged")
+    assert not (tmp_path / "merged").exists(), "a refused merge must write nothing"
+    for bad in ("0/2", "3/2", "1", "a/b", "1/0"):
+        with pytest.raises(ShardError):
+            Shard.parse(bad)
+
+
+def test_every_submission_is_in_exactly_one_shard():
+    for count in (1, 2, 3, 7):
+        owners = [[i for i in range(1, count + 1) if Shard(i, count).owns(k)]
+                  for k in range(20)]
+        assert all(len(o) == 1 for o in owners)
+        sizes = [sum(o == [i] for o in owners) for i in range(1, count + 1)]
+        assert max(sizes) - min(sizes) <= 1
 
 
 def test_safe_extract_rejects_traversal_links_and_bombs(tmp_path):

@@ -31,6 +31,8 @@ import numpy as np
 from . import codec, proxies, wire
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+#: Seconds to wait for a worker whose connection broke to exit (see Client._death).
+DEATH_GRACE = 2.0
 
 #: Builds the worker's process: ``launcher(argv, pass_fds) -> Popen``.
 Launcher = Callable[[Sequence[str], Sequence[int]], subprocess.Popen]
@@ -229,7 +231,13 @@ class Client:
         return self.proc is not None and self.proc.poll() is None
 
     def _death(self) -> str:
-        code = self.proc.poll() if self.proc is not None else None
+        """Why the worker's connection broke, in words (called on a broken connection)."""
+        code = None
+        if self.proc is not None:
+            # The socket closes a moment before the process is reaped: wait a little, so a
+            # worker that exits always reads "exited with status N", never "stopped answering".
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.proc.wait(timeout=DEATH_GRACE)
         if code is None:
             return "it stopped answering"
         if code < 0 and -code in signal.valid_signals():
