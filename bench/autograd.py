@@ -123,13 +123,38 @@ def _deep_inputs(np, m):
     return m.tensor(base, requires_grad=True), m.tensor(factor, requires_grad=True)
 
 
+class CollectorLog:
+    """Python's cyclic garbage collections while it is installed: a count and seconds per
+    generation. Unlike wall time, the counts do not depend on the machine's load, and the
+    collector is a large part of a long forward pass (every recorded op leaves objects it
+    tracks, and a full collection walks every object of the process)."""
+
+    def __init__(self) -> None:
+        self.counts, self.seconds, self._start = [0, 0, 0], [0.0, 0.0, 0.0], 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.counts[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+
+    def __enter__(self) -> CollectorLog:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self)
+
+
 def deep_ember(np, ember) -> dict:
     """Time one run (no tracing), then measure a second run under ``tracemalloc``."""
     x, w = _deep_inputs(np, ember)
     error = None
-    t0 = time.perf_counter()
-    loss, _ = deep_chain(ember, x, w, DEEP_OPS, -1)
-    t1 = time.perf_counter()
+    with CollectorLog() as collector:
+        t0 = time.perf_counter()
+        loss, _ = deep_chain(ember, x, w, DEEP_OPS, -1)
+        t1 = time.perf_counter()
     try:
         loss.backward()
     except RecursionError as exc:  # a recursive engine
@@ -163,6 +188,8 @@ def deep_ember(np, ember) -> dict:
         "error": error,
         "forward_s": t1 - t0,
         "backward_s": t2 - t1,
+        "forward_collections": collector.counts,
+        "forward_collection_s": collector.seconds,
         "grad_finite": finite,
         "mib_after_forward": (after_forward - start_mem) * mib,
         "mib_peak": (peak - start_mem) * mib,
@@ -284,6 +311,10 @@ def run(args) -> dict:
                   + ("" if deep_t is None else f"; torch fwd {deep_t['forward_s'] * 1e3:,.0f}"
                      f" ms, bwd {deep_t['backward_s'] * 1e3:,.0f} ms")
                   + ("" if deep["error"] is None else f"; {deep['error']}"))
+            counts, seconds = deep["forward_collections"], deep["forward_collection_s"]
+            print(f"{'':<34}ember fwd: {counts[0]}, {counts[1]}, {counts[2]} cyclic GC "
+                  f"collections of generation 0, 1, 2, taking {sum(seconds) * 1e3:,.0f} ms "
+                  f"(full ones {seconds[2] * 1e3:,.0f} ms)")
             print(f"{'':<34}ember memory (MiB): after forward {deep['mib_after_forward']:.1f} "
                   f"(saved arrays >= {deep['mib_saved_arrays']:.1f}), peak "
                   f"{deep['mib_peak']:.1f}, after backward {deep['mib_after_backward']:.1f}, "

@@ -56,6 +56,25 @@ FREED_MESSAGE = (
     "calling backward.")
 
 
+#: One stored copy of each small immutable tuple that many nodes hold alike (see ``_shared``).
+_SHARED: dict[tuple, tuple] = {}
+_SHARED_LIMIT = 4096
+
+
+def _shared(value: tuple) -> tuple:
+    """The one stored copy of a tuple equal to ``value`` (``value`` itself the first time).
+
+    Every node keeps ``needs_input_grad`` (``(True, False)``...) and ``_meta`` (the shape and
+    dtype of its outputs), and most nodes of a graph hold equal ones. Sharing them means
+    fewer objects alive per recorded op: each live object is work for Python's cyclic
+    garbage collector, which otherwise takes a large part of a long forward pass. The
+    table stops growing at ``_SHARED_LIMIT`` entries (a program with ever-new shapes).
+    """
+    if len(_SHARED) < _SHARED_LIMIT:
+        return _SHARED.setdefault(value, value)
+    return _SHARED.get(value, value)
+
+
 class Context(Node):
     """What ``forward`` leaves for ``backward``, and the graph node of one op call.
 
@@ -78,7 +97,7 @@ class Context(Node):
     def __init__(self, fn: type | None = None, next_functions: tuple = ()) -> None:
         self._fn = fn
         self.next_functions = next_functions
-        self.needs_input_grad = tuple([node is not None for node, _ in next_functions])
+        self.needs_input_grad = _shared(tuple([node is not None for node, _ in next_functions]))
         self._saved: tuple = ()
         self._versions: tuple = ()
         self._meta: tuple = ()
@@ -212,7 +231,7 @@ class ArrayFunction:
         several = type(output) is tuple
         tensors = tuple([_attach(ctx, array, nr)
                          for nr, array in enumerate(output if several else (output,))])
-        ctx._meta = tuple([(t._data.shape, t._data.dtype) for t in tensors])
+        ctx._meta = _shared(tuple([(t._data.shape, t._data.dtype) for t in tensors]))
         if cls.saves_output:  # backward reads the output: saved, and version-checked
             ctx._saved = (*ctx._saved, *[t._data for t in tensors])
         if ctx._saved or ctx.__dict__:
@@ -226,7 +245,7 @@ def _edge(arg: Any) -> tuple:
     """``(node, output_nr)``: where the gradient of argument ``arg`` goes in backward."""
     if isinstance(arg, Tensor) and arg._requires_grad:
         node = arg.grad_fn
-        return (accumulator(arg), 0) if node is None else (node, arg._output_nr)
+        return accumulator(arg).edge if node is None else (node, arg._output_nr)
     return _NO_EDGE
 
 
@@ -243,7 +262,7 @@ def _attach(ctx: Context, array: Any, nr: int) -> Tensor:
 
 
 def _saved_versions(ctx: Context, args: tuple, outputs: tuple) -> tuple:
-    """``(counter, version, (array, position))`` of every tensor whose array was saved.
+    """``(counter, version, array, position)`` of every tensor whose array was saved.
 
     ``position`` is the tensor's index among the arguments, or ``-1 - k`` for output k.
 
@@ -257,13 +276,13 @@ def _saved_versions(ctx: Context, args: tuple, outputs: tuple) -> tuple:
         for position, arg in enumerate(args):
             if isinstance(arg, Tensor) and arg._data is value:
                 counter = version_counter(arg)
-                found.append((counter, counter[0], (value, position)))
+                found.append((counter, counter[0], value, position))
                 break
         else:
             for nr, tensor in enumerate(outputs):
                 if tensor._data is value:
                     counter = version_counter(tensor)
-                    found.append((counter, counter[0], (value, -1 - nr)))
+                    found.append((counter, counter[0], value, -1 - nr))
                     break
     return tuple(found)
 

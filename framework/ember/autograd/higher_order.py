@@ -59,7 +59,8 @@ def saved_as_tensors(node: Context) -> tuple:
     anything else (numbers, None, tensors saved by a custom ``Function``) is unchanged.
     The engine noted in ``node._versions`` which argument or output each saved array is.
     """
-    where = {id(info[0]): (counter, info[1]) for counter, _, info in node._versions}
+    where = {id(array): (counter, position)
+             for counter, _, array, position in node._versions}
     saved = []
     for value in node._saved:
         if isinstance(value, ARRAY_TYPES):

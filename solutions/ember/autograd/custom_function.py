@@ -262,7 +262,7 @@ class Function:
         for arg in args:
             if isinstance(arg, Tensor) and arg._requires_grad:
                 node = arg.grad_fn
-                edges.append((accumulator(arg), 0) if node is None
+                edges.append(accumulator(arg).edge if node is None
                              else (node, arg._output_nr))
                 needs.append(True)
             else:
@@ -423,7 +423,7 @@ def _saved_versions(ctx: FunctionCtx, args: tuple, outputs: tuple) -> tuple:
                 continue
             position = -1 - nr
         counter = version_counter(value)
-        found.append((counter, counter[0], (value._data, position)))
+        found.append((counter, counter[0], value._data, position))
     return tuple(found)
 
 

@@ -144,18 +144,18 @@ def check_versions(node: Context) -> None:
     new ``w`` and return a wrong gradient, silently. Each saved tensor's version counter
     was noted at save time; every in-place op bumps it.
     """
-    for counter, expected, info in node._versions:
+    for counter, expected, array, position in node._versions:
         # Each counter is a one-element list [version], shared by all views of the memory.
         if counter[0] != expected:
             # Hint: raise PyTorch's RuntimeError; _modified_message(...) words it.
             ### BEGIN SOLUTION 03
-            raise RuntimeError(_modified_message(node, info, counter[0], expected))
+            raise RuntimeError(_modified_message(node, array, position, counter[0], expected))
             ### END SOLUTION
 
 
-def _modified_message(node: Context, info: tuple, version: int, expected: int) -> str:
-    """PyTorch's words for a saved tensor (``info`` = its array and argument position)."""
-    array, position = info
+def _modified_message(node: Context, array: Any, position: int, version: int,
+                      expected: int) -> str:
+    """PyTorch's words for a saved ``array`` (argument ``position``, or ``-1 - k``: output k)."""
     if position < 0:  # an output of ``node`` itself
         producer, output_nr = node, -1 - position
     else:

@@ -105,14 +105,17 @@ class AccumulateGrad(Node):
 
     Attributes:
         variable: the leaf tensor.
+        edge: ``(self, 0)``, the edge that every op reading the leaf records in its
+            ``next_functions``: made once, so recording an op builds one tuple fewer.
     """
 
-    __slots__ = ("variable", "_tensor_hooks", "__weakref__")
+    __slots__ = ("variable", "edge", "_tensor_hooks", "__weakref__")
 
     next_functions: tuple = ()
 
     def __init__(self, variable: Any) -> None:
         self.variable = variable
+        self.edge = (self, 0)
         self._tensor_hooks: dict[int, list] | None = None
 
     def name(self) -> str:
