@@ -156,6 +156,7 @@ STAGES: tuple[Stage, ...] = (
         title="Model definition: nn.Module",
         section="4. Model definition",
         public={
+            "registration": 2,
             "module": 3,
             "state_dict": 2,
             "containers": 2,

@@ -12,7 +12,9 @@ in the notebook's kernel, and nothing else:
       Not implemented yet: `tensor` in framework/ember/_creation.py (stage 01, exercise 1).
       Implement it first; this example then runs.
 
-  and its reply to Jupyter says "ok", so "Run All" goes on with the next cell. A later
+  and its reply to Jupyter says "ok", so "Run All" goes on with the next cell. A figure
+  the cell had begun to draw is closed unshown: empty axes under the line would look
+  like a result. A later
   cell that fails while reading a name such an example would have computed (undefined, or
   half-filled by a loop that stopped) gets the same line, since it is only a consequence.
   Any other error (a ``TypeError`` in the student's code, a ``NotImplementedError`` that
@@ -197,6 +199,16 @@ def stub_of(error: BaseException, framework: Path | None = None) -> Stub | None:
     return Stub(match["stage"], match["name"], file, exercise_of(cells, file, match["name"]))
 
 
+def _figures() -> set[int]:
+    """The numbers of the open matplotlib figures (none when pyplot was never imported).
+
+    Looked up in ``sys.modules`` rather than imported: a notebook that draws nothing
+    never pays for matplotlib.
+    """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return set(pyplot.get_fignums()) if pyplot is not None else set()
+
+
 def _names(source: str) -> tuple[set[str], set[str]]:
     """The names a cell's code binds and the names it reads (empty if it does not parse)."""
     try:
@@ -229,6 +241,8 @@ class _Reporter:
         self.read: set[str] = set()
         #: Whether the running cell's error was reported as a stub's.
         self.reported = False
+        #: The figures open before the running cell (those it opens are the others).
+        self.figures: set[int] = set()
         #: Name → the stub that stopped the cell meant to compute it.
         self.unfinished: dict[str, Stub] = {}
 
@@ -236,6 +250,7 @@ class _Reporter:
         """``pre_run_cell``: note what the cell binds and reads."""
         self.bound, self.read = _names(getattr(info, "raw_cell", "") or "")
         self.reported = False
+        self.figures = _figures()
 
     def _cause(self, error: BaseException) -> tuple[Stub | None, str | None]:
         """The stub behind ``error`` and, when it is a consequence, the name it came by."""
@@ -254,6 +269,11 @@ class _Reporter:
             shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
             return
         self.reported = True
+        # The inline backend shows every open figure when the cell ends: close the ones
+        # this cell opened before the stub stopped it, so no empty axes appear.
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        for number in _figures() - self.figures:
+            pyplot.close(number)
         for bound in self.bound:
             self.unfinished[bound] = stub
         if name is not None:

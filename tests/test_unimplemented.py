@@ -129,6 +129,23 @@ def test_a_later_example_that_needs_what_it_left_unfinished_succeeds_too(shell, 
     assert "Not implemented yet: `tensor`" in out
 
 
+def test_a_figure_the_stub_interrupted_is_closed_unshown(shell, capsys):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    install(shell)
+    run(shell, "import ember\nimport matplotlib.pyplot as plt")
+    run(shell, "before = plt.figure()")           # an earlier cell's figure stays open
+    run(shell, "costs = []\nfor n in range(3):\n    costs.append(ember.tensor([n]))")
+    kept = set(plt.get_fignums())
+    capsys.readouterr()
+    result = run(shell, "fig, ax = plt.subplots()\nax.plot(range(3), costs)")
+    assert result.success
+    assert "Not implemented yet: `tensor`" in capsys.readouterr().out
+    assert set(plt.get_fignums()) == kept, "the empty axes would be shown under the line"
+    result = run(shell, "fig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])")
+    assert result.success and len(plt.get_fignums()) == len(kept) + 1  # a real one stays
+    plt.close("all")
+
+
 def test_once_the_name_is_computed_its_errors_are_real_again(shell, capsys):
     install(shell)
     run(shell, "import ember")

@@ -74,6 +74,20 @@ BUSY = """() => {
           queued: prompts.filter(p => p === '[*]:').length,
           counted: prompts.filter(p => /^\\[\\d+\\]:$/.test(p)).length};
 }"""
+#: Each cell's execution count from the notebook's model in the page (None: not run, or not
+#: a code cell); null when the application object is not exposed (``expose_app_in_browser``).
+READ_COUNTS = """() => {
+  const app = window.jupyterapp;
+  const panel = app && app.shell.currentWidget;
+  const cells = panel && panel.content && panel.content.model && panel.content.model.cells;
+  if (!cells) return null;
+  const counts = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    counts.push(cell.type === 'code' ? cell.executionCount : null);
+  }
+  return counts;
+}"""
 #: JupyterLab settings of a fresh profile, less the one pop-up that would cover the pictures.
 SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
             {"fetchNews": "false"}}
@@ -120,7 +134,9 @@ def jupyter_lab(workspace: Path, profile: Path, log: Path, start_timeout: float 
     port, token = _free_port(), secrets.token_hex(16)
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}",
-               f"--ServerApp.root_dir={workspace}"]
+               f"--ServerApp.root_dir={workspace}",
+               # window.jupyterapp, for READ_COUNTS (what JupyterLab's own UI tests use).
+               "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:  # CI and containers run as root, which JupyterLab refuses otherwise
         command.append("--allow-root")
     with log.open("w") as out:
@@ -158,15 +174,53 @@ def _api(base: str, token: str, path: str, method: str = "GET") -> Any:
     return json.loads(body) if body else None
 
 
+def _wait_for_one_kernel(base: str, token: str, rel: str, timeout: float = 180,
+                         settle: int = 3) -> None:
+    """Wait until the notebook has one kernel, idle for ``settle`` polls in a row.
+
+    On a loaded machine JupyterLab can start two kernels for a notebook it opens and shut
+    one down a moment later; cells queued by "Run All" before that are cancelled (they
+    stay ``[ ]`` with no error, which no rule can tell from a finished run). Giving up
+    after ``timeout`` is not an error: the run is judged on what it shows.
+    """
+    deadline, quiet = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and quiet < settle:
+        try:
+            sessions = [s for s in _api(base, token, "/api/sessions") if s.get("path") == rel]
+            kernels = _api(base, token, "/api/kernels")
+        except OSError:  # HTTP 500 while a kernel is being replaced: not settled yet
+            sessions, kernels = [], []
+        one = len(sessions) == 1 and len(kernels) == 1 and (
+            kernels[0].get("execution_state") == "idle")
+        quiet = quiet + 1 if one else 0
+        time.sleep(1)
+
+
 def _shut_down_kernels(base: str, token: str) -> None:
     """End every kernel, so that one notebook's memory never slows the next."""
     for session in _api(base, token, "/api/sessions"):
         _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
 
 
-def _run_all(page) -> None:
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+RUN_MENU = ".lm-MenuBar-itemLabel:text-is('Run')"
+RUN_ALL = ".lm-Menu-itemLabel:text-is('Run All Cells')"
+
+
+def _run_all(page, tries: int = 6) -> None:
+    """Run ▸ Run All Cells. On a loaded machine a click on the menu bar can be lost (the
+    menu never opens, and the item is never there to click): open the menu again."""
+    # playwright is imported only where a browser runs: the rules and tests never need it.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        page.click(RUN_MENU)
+        try:
+            page.click(RUN_ALL, timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")  # close whatever half-opened, then try again
 
 
 def _wait_until_done(page, timeout: float, settle: int = 3, retry_after: float = 45) -> None:
@@ -191,21 +245,44 @@ def _wait_until_done(page, timeout: float, settle: int = 3, retry_after: float =
     raise TimeoutError(f"the kernel was still busy (or never started) after {timeout:.0f} s")
 
 
+#: The notebook's own "Save" button (JupyterLab 4 marks toolbar buttons with their command).
+SAVE_BUTTON = ".jp-NotebookPanel:not(.lm-mod-hidden) [data-command='docmanager:save']"
+
+
+def _save_notebook(page) -> None:
+    """Save the open notebook as a person would: its toolbar button, else Ctrl+S.
+
+    The button rather than the shortcut: a key press goes wherever the focus is, and after
+    a long "Run All" (07's, over 5 minutes on a busy machine) it was lost and nothing saved.
+    """
+    button = page.locator(SAVE_BUTTON).first
+    if button.count():
+        button.click()
+    else:
+        page.keyboard.press("Control+s")
+
+
 def _saved_execution_counts(page, base: str, token: str, rel: str,
-                            timeout: float = 60) -> list[int | None]:
-    """Each cell's execution count, from the notebook as JupyterLab saves it (Ctrl+S).
+                            timeout: float = 120) -> list[int | None]:
+    """Each cell's execution count, from the notebook as JupyterLab saves it.
 
     The page shows no prompt for a cell whose input is collapsed (the drawing helpers), so
-    whether such a cell ran is read from the saved file. Empty when the save never lands.
+    whether such a cell ran is read from the saved file. Only a save that comes after the
+    run counts: JupyterLab's own autosave, every two minutes, may have written the file
+    half-way through it. Saved once more half-way through the wait; empty when no save
+    lands.
     """
     path = "/api/contents/" + urllib.parse.quote(rel)
     before = _api(base, token, path + "?content=0")["last_modified"]
-    page.keyboard.press("Control+s")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    _save_notebook(page)
+    started, retried = time.monotonic(), False
+    while time.monotonic() - started < timeout:
         model = _api(base, token, path + "?content=1")
         if model["last_modified"] != before:
             return [cell.get("execution_count") for cell in model["content"]["cells"]]
+        if not retried and time.monotonic() - started > timeout / 2:
+            _save_notebook(page)
+            retried = True
         time.sleep(1)
     return []
 
@@ -227,6 +304,7 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
     page.wait_for_selector(
         ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=180_000)
+    _wait_for_one_kernel(base, token, rel)
     _run_all(page)
     failure = ""
     try:
@@ -234,7 +312,8 @@ def run_notebook(page, base: str, token: str, workspace: Path, notebook: Path, m
     except TimeoutError as err:
         failure = str(err)
     shown = page.evaluate(READ_CELLS)
-    counts = _saved_execution_counts(page, base, token, rel)
+    # The model's counts, else the saved file's: a collapsed input shows no prompt.
+    counts = page.evaluate(READ_COUNTS) or _saved_execution_counts(page, base, token, rel)
     if len(shown) != len(source.cells):
         failure = failure or (f"the page shows {len(shown)} cells, "
                               f"the notebook has {len(source.cells)}")

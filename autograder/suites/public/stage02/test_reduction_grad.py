@@ -91,3 +91,38 @@ def test_function_forms_and_empty_reductions():
     x = ember.zeros(0, 3, requires_grad=True)
     x.sum().backward()
     assert tuple(x.grad.shape) == (0, 3), "the gradient of an empty tensor is empty, same shape"
+
+
+def test_a_diamond_of_add_mul_and_sum_is_walked_in_topological_order():
+    # The engine's diamond (test_engine.py) again, on the formulas of exercises 2 and 3:
+    # a reaches d along two paths, so its node must wait for both gradients.
+    x = ember.tensor([1.0, -2.0], dtype=ember.float64, requires_grad=True)
+    a = x * x
+    b = a * 3
+    c = a + 1
+    d = (b * c).sum()
+    d.backward()
+    v = np.array([1.0, -2.0])
+    expected = 3 * (2 * v**2 + 1) * 2 * v
+    np.testing.assert_allclose(grad_of(x), expected, rtol=1e-10,
+                               err_msg="d = sum(3 x^2 (x^2 + 1)), so dd/dx = 3 (2 x^2 + 1) 2x")
+
+
+
+def test_grad_fn_nodes_and_next_functions():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    w = ember.tensor([3.0, 4.0])
+    y = x * w
+    assert y.grad_fn is not None and y.grad_fn.name() == "MulBackward0", (
+        f"y = x * w must have grad_fn MulBackward0, got {y.grad_fn!r}")
+    assert not y.is_leaf and x.is_leaf, "results of ops are not leaves; x is a leaf"
+    nexts = y.grad_fn.next_functions
+    assert len(nexts) == 2, f"Mul has two inputs, so two next_functions, got {nexts!r}"
+    assert type(nexts[0][0]).__name__ == "AccumulateGrad", (
+        "the next function of a leaf that requires grad is an AccumulateGrad node")
+    assert nexts[1][0] is None, "w does not require grad: its next function is None"
+    s = y.sum()
+    assert s.grad_fn.next_functions[0][0] is y.grad_fn, "sum's input node is y.grad_fn"
+    s.backward()
+    np.testing.assert_allclose(grad_of(x), [3.0, 4.0],
+                               err_msg="walking Sum → Mul → AccumulateGrad gives dx = w")

@@ -1,4 +1,6 @@
-"""Stage 04 · module: ``nn.Module`` registration, the walker, modes, hooks and ``repr``.
+"""Stage 04 · module: the walkers of ``nn.Module``, modes, hooks and ``repr``.
+
+Registration itself (``__setattr__``, ``__getattr__``) is tested in ``test_registration.py``.
 
 Oracle: PyTorch's behaviour, names and messages (``ember`` replaces ``torch``), on small
 modules defined here (parameters, buffers, nested children), and hand-computed values.
@@ -46,29 +48,6 @@ def _names(pairs):
     return [name for name, _ in pairs]
 
 
-def test_setattr_registers_parameters_modules_and_keeps_plain_attributes():
-    net = _Net()
-    own = _names(net.named_parameters(recurse=False))
-    assert own == ["scale"], (
-        f"the Parameters assigned to self must be registered (named_parameters(recurse="
-        f"False)), got {own}")
-    children = _names(net.named_children())
-    assert children == ["first", "inner"], (
-        f"the sub-modules must be registered in assignment order (named_children()), "
-        f"got {children}")
-    assert net.__dict__.get("note") == "plain attribute", "plain values stay plain attributes"
-    assert "scale" not in net.__dict__ and "first" not in net.__dict__, (
-        "registered members live in the dicts, not in __dict__ (so __getattr__ finds them)")
-    registered = dict(net.named_parameters(recurse=False))["scale"]
-    assert net.scale is registered and net.first is dict(net.named_children())["first"], (
-        "attribute access must return the registered objects (through __getattr__)")
-    t = ember.ones(2)
-    net.plain_tensor = t
-    plain = "plain_tensor" not in _names(net.named_parameters())
-    assert plain and net.plain_tensor is t, (
-        "a plain tensor (not a Parameter) is an ordinary attribute, not a parameter")
-
-
 def test_named_parameters_dotted_names_in_order():
     net = _Net()
     assert _names(net.named_parameters()) == ["scale", "first.w", "first.b",
@@ -110,37 +89,6 @@ def test_shared_parameters_and_modules_are_listed_once():
     assert _names(net.named_modules()) == ["", "a"], "a shared module is listed once"
     assert _names(net.named_parameters(remove_duplicate=False)) == [
         "w", "v", "a.w", "a.b", "b.w", "b.b"], "remove_duplicate=False lists every name"
-
-
-def test_getattr_raises_attribute_error():
-    net = _Net()
-    with pytest.raises(AttributeError, match="'_Net' object has no attribute 'fist'"):
-        _ = net.fist  # a typo must fail loudly, never return None
-    assert not hasattr(net, "missing"), "hasattr relies on AttributeError"
-    assert hasattr(net, "first") and hasattr(net, "scale"), "registered members are found"
-
-
-def test_setattr_errors_and_reassignment():
-    net = _Net()
-    with pytest.raises(TypeError, match=r"cannot assign 'ember\.FloatTensor' as parameter "
-                                        r"'scale' \(ember\.nn\.Parameter or None expected\)"):
-        net.scale = ember.ones(1)
-    net.scale = None
-    assert net.scale is None and "scale" in net._parameters, "a parameter can be set to None"
-    net.first = nn.Parameter(ember.ones(1))
-    assert "first" not in _names(net.named_children()) and (
-        "first" in _names(net.named_parameters(recurse=False))), (
-        "assigning a Parameter to a module's name replaces the module")
-    with pytest.raises(AttributeError, match=r"cannot assign parameters before "
-                                             r"Module\.__init__\(\) call"):
-        _NoInit()
-    del net.first
-    assert "first" not in _names(net.named_parameters()), "del removes a registered parameter"
-
-
-class _NoInit(nn.Module):
-    def __init__(self):
-        self.w = nn.Parameter(ember.ones(1))  # forgot super().__init__()
 
 
 def test_train_and_eval_reach_every_descendant():
