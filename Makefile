@@ -40,7 +40,15 @@ test: $(VENV)/.oracle
 	$(PY) -m pytest tests -p no:cacheprovider -n auto --dist loadgroup --durations=15
 
 # The browser's driver (playwright drives Debian's chromium and never downloads a browser).
+# Chromium comes from apt when it is missing and this is a root shell with apt-get.
 $(VENV)/.browser: $(VENV)/.course
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "browser-test needs Chromium: install it (Debian: apt-get install chromium)" >&2; \
+	    exit 1; \
+	  fi; }
 	$(PY) -m pip install --quiet --disable-pip-version-check "playwright>=1.40"
 	touch $@
 
