@@ -195,6 +195,20 @@ STAGES: tuple[Stage, ...] = (
         hidden_points=10,
         manual_points=2,
     ),
+    Stage(
+        id="08",
+        slug="training",
+        title="Excluding subgraphs and the training process",
+        section="8. Excluding subgraphs and the training process",
+        public={
+            "grad_modes": 2,
+            "optimizer": 3,
+            "adam": 3,
+            "save_load": 3,
+        },
+        hidden_points=10,
+        manual_points=2,
+    ),
 )
 
 

@@ -52,8 +52,7 @@ nn.ParameterDict.extra_repr nn.ParameterDict.get nn.ParameterDict.items
 nn.ParameterDict.keys nn.ParameterDict.pop nn.ParameterDict.update nn.ParameterDict.values
 nn.ParameterList.__init__ nn.ParameterList.append nn.ParameterList.extend
 nn.ParameterList.extra_repr nn.ReLU.extra_repr nn.Softmax.extra_repr nn.functional.pad
-nn.init.default_generator optim.Optimizer.__init__ optim.Optimizer.add_param_group
-optim.Optimizer.step seed set_default_dtype set_grad_enabled.__init__ set_printoptions
+nn.init.default_generator seed set_default_dtype set_printoptions
 static.Graph.__init__ static.Graph.as_default static.Graph.unique_name static.Node.__init__
 static.Node.eval static.Node.get_shape static.Variable.assign static.Variable.assign_add
 static.Variable.assign_sub static.cast static.convert_to_node static.get_default_graph

@@ -69,11 +69,18 @@ from ember._legacy import (
     LongTensor,
 )
 from ember._promotion import promote_types, result_type
-from ember._random import initial_seed, manual_seed, seed
+from ember._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ember._size import Size
 from ember._tensor import Tensor
 from ember._tensor_str import set_printoptions
-from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ember.autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from ember.ops.broadcast import broadcast_shapes, broadcast_tensors, broadcast_to
 from ember.ops.comparison import (
     allclose,
@@ -126,6 +133,7 @@ from ember.ops.unary import (
     tanh,
 )
 from ember.ops.views import chunk, split
+from ember.serialization import load, save
 
 multiply, subtract, divide, negative = mul, sub, div, neg
 
@@ -156,7 +164,7 @@ __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange",
     "linspace", "eye", "rand", "randn", "randint", "zeros_like", "ones_like", "empty_like",
     "full_like", "rand_like", "randn_like", "randint_like", "manual_seed", "seed",
-    "initial_seed",
+    "initial_seed", "get_rng_state", "set_rng_state",
     # math
     "add", "sub", "rsub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
     "maximum", "minimum", "where", "multiply", "subtract", "divide", "negative",
@@ -172,5 +180,7 @@ __all__ = [
     "concat", "concatenate", "stack", "split", "chunk",
     # autograd, modules, optimizers
     "autograd", "jit", "nn", "optim", "static", "no_grad", "enable_grad",
-    "set_grad_enabled", "is_grad_enabled",
+    "set_grad_enabled", "is_grad_enabled", "inference_mode", "is_inference_mode_enabled",
+    # saving and loading
+    "save", "load",
 ]

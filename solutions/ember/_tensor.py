@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from operator import attrgetter
@@ -195,6 +196,13 @@ class Tensor:
     def data_ptr(self) -> int:
         """The address of the first element (equal for views that start at the same place)."""
         return self._data.__array_interface__["data"][0]
+
+    @property
+    def volatile(self) -> bool:
+        """Always False: the pre-0.4 flag, replaced by ``ember.no_grad()`` (warns, as torch)."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)",
+                      UserWarning, stacklevel=2)
+        return False
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return ``self``."""

@@ -1,7 +1,15 @@
-"""Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
+# Student regions in this file (fenced by "# ---- your code (stage NN) ----"):
+#   stage 08: _GradModeContext._wrap_generator, inference_mode.__enter__,
+#             inference_mode.__exit__
+"""Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``set_grad_enabled``,
+``inference_mode``.
 
 Stage 01 only stores the flag; stage 02's ``Function.apply`` reads it to decide whether to
-record the graph.
+record the graph. Stage 08 adds ``inference_mode`` and decorating generator functions.
+
+The mode is **thread-local**, as in PyTorch: ``no_grad`` in a data-loading thread must not
+switch recording off for the training loop running in the main thread. Each thread starts
+with recording on.
 
 Example:
     >>> with no_grad():
@@ -12,23 +20,52 @@ Example:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import inspect
+import threading
+from collections.abc import Callable, Generator
 from typing import Any
 
-#: ``{"enabled": False}`` inside ``no_grad()``. Read directly (not through
-#: ``is_grad_enabled()``) by the ops' hot paths, which run it on every op.
-GRAD_STATE = {"enabled": True}
+
+class _GradState(threading.local):
+    """Per-thread switches, read like a dict: ``GRAD_STATE["enabled"]``.
+
+    ``threading.local`` runs ``__init__`` once in every thread that touches the object, so
+    each thread starts with recording on and inference mode off.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self.inference = False
+
+    def __getitem__(self, key: str) -> bool:
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: bool) -> None:
+        setattr(self, key, value)
+
+
+#: ``GRAD_STATE["enabled"]`` is False inside ``no_grad()``, in the current thread. Read
+#: directly (not through ``is_grad_enabled()``) by the ops' hot paths, which run it on
+#: every op.
+GRAD_STATE = _GradState()
 
 
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` (or after ``set_grad_enabled(False)``)."""
-    return GRAD_STATE["enabled"]
+    return GRAD_STATE.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` (in the current thread)."""
+    return GRAD_STATE.inference
 
 
 class _GradModeContext:
     """Base of the context managers: restores the previous mode on exit; usable as decorator.
 
-    Both ``@no_grad()`` and the bare ``@no_grad`` decorate a function, as in PyTorch.
+    Both ``@no_grad()`` and the bare ``@no_grad`` decorate a function, as in PyTorch. A
+    decorated generator function runs its body in the mode, and gives the caller back the
+    caller's own mode at every ``yield``.
     """
 
     _target = True
@@ -39,19 +76,49 @@ class _GradModeContext:
         return super().__new__(cls)
 
     def __enter__(self) -> None:
-        self._previous = GRAD_STATE["enabled"]
-        GRAD_STATE["enabled"] = self._target
+        self._previous = GRAD_STATE.enabled
+        GRAD_STATE.enabled = self._target
 
     def __exit__(self, *exc: Any) -> None:
-        GRAD_STATE["enabled"] = self._previous
+        GRAD_STATE.enabled = self._previous
+
+    def _clone(self) -> _GradModeContext:
+        """A fresh context manager with the same target mode (one per call of a decorated
+        function: a context manager stores the mode it restores, so it cannot be shared)."""
+        return self.__class__()
 
     def __call__(self, func: Callable) -> Callable:
+        if inspect.isgeneratorfunction(func):
+            @functools.wraps(func)
+            def generator_wrapper(*args: Any, **kwargs: Any) -> Generator:
+                # Calling func runs none of its body yet: it only makes the generator.
+                return self._wrap_generator(func(*args, **kwargs))
+
+            return generator_wrapper
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with self._clone():
                 return func(*args, **kwargs)
 
         return wrapper
+
+    def _wrap_generator(self, gen: Generator) -> Generator:
+        """Drive ``gen``: its body runs in this mode, the caller's code in the caller's mode.
+
+        A plain ``with`` around ``yield`` would leak the mode to the caller between two
+        ``next()`` calls (the caller's loop body would run under ``no_grad``). So every
+        resumption of the generator (``send``, ``throw``, ``close``) happens in a fresh
+        context, and every ``yield`` hands the value out after leaving it.
+        """
+        # Hint: loop: resume the generator (first gen.send(None)) inside a fresh
+        # self._clone() context; at StopIteration return its value; yield what it yielded
+        # outside the context; what the caller sends next is the next resume
+        # (gen.send(value)), an exception thrown in is passed on (gen.throw(error)), and
+        # closing this generator closes gen (in the mode too).
+        # ---- your code (stage 08): _GradModeContext._wrap_generator ----
+        raise NotImplementedError("Stage 08: implement _GradModeContext._wrap_generator")
+        # ---- end of your code (stage 08) ----
 
 
 class no_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
@@ -70,20 +137,55 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
     """Set the mode now; as a context manager, restore the previous mode on exit."""
 
     def __init__(self, mode: bool) -> None:
-        self._previous = GRAD_STATE["enabled"]
+        self._previous = GRAD_STATE.enabled
         self._target = bool(mode)
-        GRAD_STATE["enabled"] = self._target
+        GRAD_STATE.enabled = self._target
 
     def __enter__(self) -> None:
         pass
 
+    def _clone(self) -> _GradModeContext:
+        # __init__ switches the mode at once; the context is what a decorator needs.
+        return set_grad_enabled(self._target)
+
     def __call__(self, func: Callable) -> Callable:
-        GRAD_STATE["enabled"] = self._previous
-        mode = self._target
+        GRAD_STATE.enabled = self._previous  # used as a decorator: undo the switch
+        return super().__call__(func)
 
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
 
-        return wrapper
+class inference_mode(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """``no_grad`` for code that will never need gradients (evaluation, serving).
+
+    Inside, nothing is recorded and ``is_inference_mode_enabled()`` is True;
+    ``inference_mode(False)`` is a no-op context, so code can be written once for both
+    cases (``with inference_mode(not training):``). Nested, it restores both switches on
+    exit, also when the block raises.
+
+    Args:
+        mode: switch inference mode on (default) or leave the current mode untouched.
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        instance = super().__new__(cls)
+        if callable(mode):  # used bare: @inference_mode
+            instance.__init__(True)
+            return instance(mode)
+        return instance
+
+    def __init__(self, mode: Any = True) -> None:
+        self._mode = True if callable(mode) else bool(mode)
+
+    def _clone(self) -> _GradModeContext:
+        return inference_mode(self._mode)
+
+    def __enter__(self) -> None:
+        # Hint: remember both switches (GRAD_STATE.enabled and GRAD_STATE.inference); when
+        # self._mode is True, switch recording off and inference on.
+        # ---- your code (stage 08): inference_mode.__enter__ ----
+        raise NotImplementedError("Stage 08: implement inference_mode.__enter__")
+        # ---- end of your code (stage 08) ----
+
+    def __exit__(self, *exc: Any) -> None:
+        # ---- your code (stage 08): inference_mode.__exit__ ----
+        raise NotImplementedError("Stage 08: implement inference_mode.__exit__")
+        # ---- end of your code (stage 08) ----

@@ -4,6 +4,10 @@ Before PyTorch 0.4 a tensor had to be wrapped in a ``Variable`` to take part in 
 Tensors now carry ``requires_grad`` themselves, and ``Variable(t)`` simply returns a tensor,
 exactly as in modern PyTorch.
 
+``volatile=True`` was the pre-0.4 way to say "never record a graph through this input"
+(inference). PyTorch 0.4 replaced it by ``with torch.no_grad():``; the flag now only warns,
+as PyTorch's does, and ``t.volatile`` reads False.
+
 Example:
     >>> import ember
     >>> from ember.autograd import Variable
@@ -13,9 +17,14 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ember._tensor import Tensor
+
+#: PyTorch's warning for the removed flag, in ember's words.
+VOLATILE_WARNING = ("volatile was removed and now has no effect. "
+                    "Use `with ember.no_grad():` instead.")
 
 
 class _VariableMeta(type):
@@ -30,6 +39,9 @@ class Variable(metaclass=_VariableMeta):
     def __new__(cls, data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        if volatile:
+            # stacklevel 2: the warning points at the caller's line, not at this file
+            warnings.warn(VOLATILE_WARNING, UserWarning, stacklevel=2)
         out = data.detach()
         out.requires_grad = requires_grad
         return out
