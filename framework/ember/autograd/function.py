@@ -220,7 +220,7 @@ class ArrayFunction:
         """
         arrays = [arg._data if isinstance(arg, Tensor) else arg for arg in args]
         edges = tuple(map(_edge, args))
-        if not _grad_state["enabled"] or edges.count(_NO_EDGE) == len(edges):
+        if not _grad_state.enabled or edges.count(_NO_EDGE) == len(edges):
             output = cls.forward(NO_GRAD_CTX, *arrays)
             return tuple(map(_make, output)) if type(output) is tuple else _make(output)
         # The ctx is the graph node of this call (PyTorch's grad_fn), an instance of a

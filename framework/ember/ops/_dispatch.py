@@ -83,7 +83,7 @@ def promoted_arrays(input: Any, other: Any) -> tuple[Any, Any, dtype | None]:
 
 def tracks_grad(*values: Any) -> bool:
     """True when grad mode is on and a tensor among ``values`` requires grad."""
-    if not _grad_state["enabled"]:
+    if not _grad_state.enabled:
         return False
     for value in values:
         if isinstance(value, Tensor) and value._requires_grad:
@@ -111,7 +111,7 @@ def binary(fn: type[ArrayFunction], input: Any, other: Any, *extra: Any) -> Tens
         a, b, dt = promoted_arrays(input, other)
         track = tracks_grad(input, other)
     try:
-        if track and _grad_state["enabled"]:
+        if track and _grad_state.enabled:
             return fn.apply(to_dtype(input, dt), to_dtype(other, dt), *extra)
         return _make(fn.forward(NO_GRAD_CTX, a, b, *extra))
     except ValueError as error:
@@ -132,7 +132,7 @@ def _wrap_int(value: Any, like: Any) -> Any:
 
 def unary(fn: type[ArrayFunction], input: Tensor, *extra: Any) -> Tensor:
     """Run a one-tensor op; ``extra`` are non-tensor arguments (dims, shapes, ...)."""
-    if input._requires_grad and _grad_state["enabled"]:
+    if input._requires_grad and _grad_state.enabled:
         out = fn.apply(input, *extra)
     else:
         out = _make(fn.forward(NO_GRAD_CTX, input._data, *extra))

@@ -75,7 +75,7 @@ def check_inplace(tensor: Tensor) -> None:
     if 0 in strides and array.size > 1 and any(
             s == 0 and n > 1 for s, n in zip(strides, array.shape, strict=True)):
         raise RuntimeError(OVERLAP_MESSAGE)
-    if not _grad_state["enabled"]:
+    if not _grad_state.enabled:
         return
     base = getattr(tensor, "_base", None)
     if tensor._requires_grad and tensor.grad_fn is None:
@@ -241,7 +241,7 @@ def apply_inplace(tensor: Tensor, compute: Callable[[Tensor, Any], Tensor], othe
     """
     check_inplace(tensor)
     base = getattr(tensor, "_base", None)
-    recording = _grad_state["enabled"]
+    recording = _grad_state.enabled
     positions = None
     if not recording:
         old = tensor
@@ -278,7 +278,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``: an in-place write, recorded when gradients are involved."""
     check_inplace(self)
     value_grad = isinstance(value, Tensor) and value._requires_grad
-    if not (_grad_state["enabled"] and (value_grad or self._requires_grad)):
+    if not (_grad_state.enabled and (value_grad or self._requires_grad)):
         indexing.setitem(self, index, value)
         bump_version(self)
         return

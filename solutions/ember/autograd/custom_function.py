@@ -143,12 +143,12 @@ class _Bridge(ArrayFunction):
         """Wrap ``grads`` as tensors, run the user's backward without grad, check the count."""
         tensors = _grad_tensors(ctx, grads)
         # Without create_graph PyTorch runs backward with grad mode off.
-        previous = _grad_state["enabled"]
-        _grad_state["enabled"] = False
+        previous = _grad_state.enabled
+        _grad_state.enabled = False
         try:
             result = cls.function.backward(ctx, *tensors)
         finally:
-            _grad_state["enabled"] = previous
+            _grad_state.enabled = previous
         return _checked_result(ctx, result)
 
     @classmethod
@@ -268,14 +268,14 @@ class Function:
             else:
                 edges.append(_NO_EDGE)
                 needs.append(False)
-        record = _grad_state["enabled"] and any(needs)
+        record = _grad_state.enabled and any(needs)
         ctx = _new_ctx(cls, args, tuple(edges) if record else (), tuple(needs))
-        previous = _grad_state["enabled"]
-        _grad_state["enabled"] = False
+        previous = _grad_state.enabled
+        _grad_state.enabled = False
         try:
             output = cls.forward(ctx, *args)
         finally:
-            _grad_state["enabled"] = previous
+            _grad_state.enabled = previous
         if ctx._dirty:
             _process_dirty(ctx, args, output, record)
         if not record:
@@ -453,7 +453,7 @@ def _guard_double_backward(outputs: Any, grads: tuple) -> Any:
     Only under ``create_graph=True`` (grad mode on and a gradient that requires grad);
     otherwise ``outputs`` are returned unchanged.
     """
-    if not (_grad_state["enabled"] and any(isinstance(g, Tensor) and g.requires_grad
+    if not (_grad_state.enabled and any(isinstance(g, Tensor) and g.requires_grad
                                             for g in grads)):
         return outputs
     if isinstance(outputs, tuple):

@@ -115,7 +115,7 @@ class MatMul(ArrayFunction):
 
 def _run(input: Tensor, other: Tensor) -> Tensor:
     """Run ``MatMul`` on two checked tensors (fast path without a graph, like ``binary``)."""
-    if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
+    if (input._requires_grad or other._requires_grad) and _grad_state.enabled:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, input._data, other._data))
 
@@ -200,7 +200,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         _check_same_dtype(input, other)
     if a.dtype.kind == "b":
         _check_not_bool(input, "matmul")
-    if (input._requires_grad or other._requires_grad) and _grad_state["enabled"]:
+    if (input._requires_grad or other._requires_grad) and _grad_state.enabled:
         return MatMul.apply(input, other)
     return Tensor._make(MatMul.forward(NO_GRAD_CTX, a, b))
 

@@ -292,7 +292,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,  # noqa: A001
     """
     axes = None if dim is None else reduction_axes(dim, input._data.ndim)
     dt = _sum_dtype(input, dtype)
-    if input._requires_grad and _grad_state["enabled"]:
+    if input._requires_grad and _grad_state.enabled:
         return Sum.apply(input, axes, keepdim, dt)
     return Tensor._make(Sum.forward(NO_GRAD_CTX, input._data, axes, keepdim, dt))
 

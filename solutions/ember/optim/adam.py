@@ -17,11 +17,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad, no_grad
 from ember.ops.elementwise import maximum
 from ember.ops.shape import clone
 from ember.optim.optimizer import Optimizer
@@ -79,19 +78,6 @@ class Adam(Optimizer):
                     "amsgrad": amsgrad, "maximize": maximize,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-        with no_grad():  # the update itself is not part of any graph
-            for group in self.param_groups:
-                for param in group["params"]:
-                    if param.grad is not None:
-                        self._update(param, group)
-        return loss
 
     def _update(self, param: Tensor, group: dict[str, Any]) -> None:
         """One Adam update of ``param`` in place (inside ``no_grad``); never changes .grad."""

@@ -2,7 +2,8 @@
 
 An optimizer keeps ``param_groups`` — a list of dicts, each with its ``"params"`` and its
 hyper-parameters (``lr``, ``momentum``, ...; missing ones come from ``defaults``) — and a
-per-parameter ``state`` dict (e.g. SGD's momentum buffer). Subclasses implement ``step``.
+per-parameter ``state`` dict (e.g. SGD's momentum buffer). ``step`` visits every parameter
+that has a gradient; subclasses implement ``_update``, one parameter's rule.
 
 Example:
     >>> import ember
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ember._tensor import Tensor
+from ember.autograd.grad_mode import enable_grad, no_grad
 
 
 class _RequiredParameter:
@@ -137,8 +139,26 @@ class Optimizer:
                     param.grad._data[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update the parameters once from their gradients."""
-        raise NotImplementedError(f"{type(self).__name__} must implement step()")
+        """Update every parameter that has a gradient; return ``closure()``'s loss if given.
+
+        ``closure`` re-evaluates the model and returns the loss (with grad mode on, since
+        it calls ``backward``). The updates run under ``no_grad``: an update is not part
+        of any graph. Parameters whose ``.grad`` is None are skipped.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is not None:
+                        self._update(param, group)
+        return loss
+
+    def _update(self, param: Tensor, group: dict[str, Any]) -> None:
+        """One update of ``param`` in place, with ``group``'s options: each optimizer's rule."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update() or step()")
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as plain data, in PyTorch's layout.
