@@ -103,8 +103,8 @@ def _enable_grad_generator_facts():
         facts["sent"] = it.send("hello")
         try:
             next(it)
-        except StopIteration as stop:
-            facts["returned"] = stop.value
+        except StopIteration as end:  # the generator's return value rides on it
+            facts["returned"] = end.value
     return facts
 
 
