@@ -18,9 +18,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .shards import Shard
+if TYPE_CHECKING:  # the handout's copy of this module (for `submit`) has no shards.py
+    from .shards import Shard
 
 #: Folders a workspace may hold that are never part of a submission (environments, caches,
 #: version control): skipped when unpacking and scanning, so a workspace zipped with its
