@@ -257,6 +257,11 @@ class _Reporter:
         stub = stub_of(error)
         if stub is not None:
             return stub, None
+        # A NameError names the missing value itself; otherwise any unfinished name the
+        # cell reads is the likely cause (the first in order, so the message is stable).
+        missing = getattr(error, "name", None) if isinstance(error, NameError) else None
+        if missing in self.unfinished:
+            return self.unfinished[missing], missing
         for name in sorted(self.read & set(self.unfinished)):
             return self.unfinished[name], name
         return None, None

@@ -129,6 +129,17 @@ def test_a_later_example_that_needs_what_it_left_unfinished_succeeds_too(shell, 
     assert "Not implemented yet: `tensor`" in out
 
 
+def test_a_name_error_names_the_value_it_misses(shell, capsys):
+    install(shell)
+    run(shell, "import ember")
+    run(shell, "features = 1\nlabels = ember.tensor([1.0])")  # stops before labels exists
+    capsys.readouterr()
+    result = run(shell, "print(features, labels)")  # reads both; only labels is missing
+    out = capsys.readouterr().out
+    assert result.success
+    assert "uses `labels`, which an earlier example did not finish (NameError" in out, out
+
+
 def test_a_figure_the_stub_interrupted_is_closed_unshown(shell, capsys):
     plt = pytest.importorskip("matplotlib.pyplot")
     install(shell)
